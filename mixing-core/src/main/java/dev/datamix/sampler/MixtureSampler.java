@@ -1,0 +1,374 @@
+package dev.datamix.sampler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.mixture.Domain;
+import dev.datamix.mixture.Mixture;
+import dev.datamix.random.Seeds;
+import dev.datamix.state.IncompatibleStateException;
+import dev.datamix.state.Json;
+import dev.datamix.state.StateReader;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Draws {@code (domain, block)} references for training batches from a mixture that may change at
+ * any step, exactly reproducibly and resumably.
+ *
+ * <ul>
+ *   <li><b>Domain</b> of draw {@code j} of step {@code t}: an alias-method draw (O(1)) keyed by
+ *       {@code (seed, t, j)}. It depends on no earlier draw, so a weight change never shifts the
+ *       random stream (the resume bug of Megatron-LM issue 457 and of {@code interleave_datasets}).
+ *   <li><b>Block</b> inside the domain: without replacement within a domain-epoch, following a
+ *       keyed permutation of the domain's {@link BlockSelection} derived from {@code (seed,
+ *       domain, epoch)}; O(1) memory per domain whatever its size.
+ *   <li><b>Counters</b> per domain: blocks and tokens served, epochs started and wrapped, and an
+ *       optional repetition cap that exhausts a domain and redistributes its weight (logged).
+ *   <li><b>State</b>: {@link #snapshot()} after any draw call and {@link #restore} into a new
+ *       sampler reproduce every later draw of an uninterrupted run, whatever the mixtures.
+ * </ul>
+ *
+ * <p>Steps must not decrease; several {@link #draw} calls for one step (micro-batches, devices)
+ * continue that step's draw index. Not thread-safe.
+ */
+public final class MixtureSampler {
+  /** Version of the layout {@link #snapshot()} writes. */
+  public static final int STATE_VERSION = 1;
+
+  private static final System.Logger LOG = System.getLogger(MixtureSampler.class.getName());
+  private static final long STREAM_DOMAIN = 0x646f6d61696eL; // "domain"
+  private static final long STREAM_BLOCK = 0x626c6f636bL; // "block"
+
+  private final List<Domain> domains;
+  private final List<String> names;
+  private final SamplerOptions options;
+  private final long[] nameKeys;
+  private final double[] tokensPerBlock;
+  private final long[] capBlocks;
+
+  // Per-domain counters: the whole resumable state, with step / drawsInStep.
+  private final long[] epoch;
+  private final long[] wraps;
+  private final long[] cursor;
+  private final long[] generation;
+  private final long[] epochSize;
+  private final long[] served;
+  private final boolean[] exhausted;
+  private long step = -1;
+  private long drawsInStep;
+
+  // Derived caches, rebuilt on demand.
+  private final BlockPermutation[] permutations;
+  private final BlockSelection[] selections;
+  private final long[] selectionStamp;
+  private long callStamp;
+  private Mixture requested;
+  private Mixture effective;
+  private AliasTable alias;
+
+  /**
+   * A sampler over {@code domains}.
+   *
+   * @throws IllegalArgumentException for an empty domain list or duplicate names
+   */
+  public MixtureSampler(List<Domain> domains, SamplerOptions options) {
+    this.domains = Domain.validateSet(domains);
+    this.names = Domain.names(this.domains);
+    this.options = options;
+    int k = this.domains.size();
+    nameKeys = new long[k];
+    tokensPerBlock = new double[k];
+    capBlocks = new long[k];
+    for (int d = 0; d < k; d++) {
+      Domain dom = this.domains.get(d);
+      nameKeys[d] = Seeds.fingerprint(dom.name());
+      tokensPerBlock[d] = (double) dom.tokens() / dom.blocks();
+      double cap = options.maxRepetitionRatio() * dom.blocks();
+      capBlocks[d] = options.maxRepetitionRatio() == 0 ? Long.MAX_VALUE
+          : (long) Math.max(1, Math.min(Long.MAX_VALUE, Math.floor(cap)));
+    }
+    epoch = new long[k];
+    wraps = new long[k];
+    cursor = new long[k];
+    generation = new long[k];
+    epochSize = new long[k];
+    served = new long[k];
+    exhausted = new boolean[k];
+    for (int d = 0; d < k; d++) {
+      epochSize[d] = this.domains.get(d).blocks();
+    }
+    permutations = new BlockPermutation[k];
+    selections = new BlockSelection[k];
+    selectionStamp = new long[k];
+  }
+
+  /** The domains, in order. */
+  public List<Domain> domains() {
+    return domains;
+  }
+
+  /** The options. */
+  public SamplerOptions options() {
+    return options;
+  }
+
+  /**
+   * Draws {@code count} references for {@code step} into {@code out}, every block eligible.
+   *
+   * @see #draw(long, Mixture, BlockSelector, int, BlockBatch)
+   */
+  public void draw(long step, Mixture mixture, int count, BlockBatch out) {
+    draw(step, mixture, null, count, out);
+  }
+
+  /**
+   * Draws {@code count} references for {@code step} into {@code out} (replacing its content).
+   *
+   * @param step the training step, never less than the previous call's
+   * @param mixture the mixture in force, over exactly this sampler's domains
+   * @param selector eligible blocks per domain (usually the policy), or {@code null} for all
+   * @param count number of references, {@code >= 0}
+   * @throws IllegalArgumentException for a mixture over other domains or a negative count
+   * @throws IllegalStateException if {@code step} went backwards, if every domain with positive
+   *     weight is exhausted, or a selection is invalid for its domain
+   */
+  public void draw(long step, Mixture mixture, BlockSelector selector, int count, BlockBatch out) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, got " + count);
+    }
+    if (step < this.step) {
+      throw new IllegalStateException("draw for step " + step + " after step " + this.step
+          + "; steps must not go backwards (restore a snapshot to rewind)");
+    }
+    if (step < 0) {
+      throw new IllegalArgumentException("step must be >= 0, got " + step);
+    }
+    useMixture(mixture);
+    if (step != this.step) {
+      this.step = step;
+      drawsInStep = 0;
+    }
+    callStamp++;
+    out.reset(step, count);
+    long stepKey = Seeds.hash(options.seed(), STREAM_DOMAIN, step);
+    for (int i = 0; i < count; i++) {
+      long j = drawsInStep++;
+      int d = alias.sample(Seeds.mix64(stepKey + j * 0x9E3779B97F4A7C15L));
+      out.add(d, nextBlock(d, selector, step));
+    }
+    out.mixture(effective);
+  }
+
+  private void useMixture(Mixture mixture) {
+    if (mixture == requested) {
+      return;
+    }
+    if (!mixture.names().equals(names)) {
+      throw new IllegalArgumentException(
+          "mixture domains must equal the sampler's: expected " + names + ", got "
+              + mixture.names());
+    }
+    if (requested == null || !mixture.equals(requested)) {
+      requested = mixture;
+      rebuildAlias();
+    } else {
+      requested = mixture;
+    }
+  }
+
+  private void rebuildAlias() {
+    double[] w = requested.toArray();
+    boolean any = false;
+    boolean changed = false;
+    for (int d = 0; d < w.length; d++) {
+      if (exhausted[d] && w[d] > 0) {
+        w[d] = 0;
+        changed = true;
+      }
+      any |= w[d] > 0;
+    }
+    if (!any) {
+      throw new IllegalStateException("every domain with positive weight in " + requested
+          + " is exhausted (maxRepetitionRatio " + options.maxRepetitionRatio()
+          + "); served blocks: " + servedSummary());
+    }
+    effective = changed ? Mixture.normalise(names, w) : requested;
+    alias = new AliasTable(w);
+  }
+
+  private long nextBlock(int d, BlockSelector selector, long step) {
+    BlockSelection sel = selection(d, selector);
+    if (sel.generation() != generation[d]) {
+      generation[d] = sel.generation();
+      epochSize[d] = sel.size();
+      epoch[d]++;
+      cursor[d] = 0;
+      permutations[d] = null;
+    } else if (sel.size() != epochSize[d]) {
+      throw new IllegalStateException("block selection of domain '" + names.get(d)
+          + "' changed size from " + epochSize[d] + " to " + sel.size()
+          + " without a new generation (" + sel.generation() + ")");
+    }
+    if (cursor[d] == epochSize[d]) {
+      epoch[d]++;
+      wraps[d]++;
+      cursor[d] = 0;
+      permutations[d] = null;
+    }
+    BlockPermutation p = permutations[d];
+    if (p == null) {
+      p = new BlockPermutation(epochSize[d],
+          Seeds.hash(options.seed(), STREAM_BLOCK, nameKeys[d], epoch[d], generation[d]));
+      permutations[d] = p;
+    }
+    long block = sel.blockAt(p.apply(cursor[d]++));
+    if (++served[d] >= capBlocks[d] && !exhausted[d]) {
+      exhausted[d] = true;
+      LOG.log(Level.WARNING, () -> String.format(java.util.Locale.ROOT,
+          "domain '%s' reached its repetition cap (%.3g x %d blocks = %d served) at step %d; "
+              + "its weight %.4f goes to the other domains", names.get(d),
+          options.maxRepetitionRatio(), domains.get(d).blocks(), served[d], step,
+          requested.weight(d)));
+      rebuildAlias();
+    }
+    return block;
+  }
+
+  private BlockSelection selection(int d, BlockSelector selector) {
+    if (selectionStamp[d] == callStamp && selections[d] != null) {
+      return selections[d];
+    }
+    BlockSelection sel = selector == null ? null : selector.blockSelection(d);
+    if (sel == null) {
+      sel = selections[d] instanceof BlockSelection.All a && a.size() == domains.get(d).blocks()
+          ? a : BlockSelection.all(domains.get(d).blocks());
+    } else if (sel.maxBlockExclusive() > domains.get(d).blocks()) {
+      throw new IllegalStateException("block selection of domain '" + names.get(d)
+          + "' refers to block " + (sel.maxBlockExclusive() - 1) + " but the domain has "
+          + domains.get(d).blocks() + " blocks");
+    }
+    selections[d] = sel;
+    selectionStamp[d] = callStamp;
+    return sel;
+  }
+
+  /** The mixture the last draw used after removing exhausted domains, or null before any draw. */
+  public Mixture effectiveMixture() {
+    return effective;
+  }
+
+  /** Blocks served so far by domain {@code d}. */
+  public long blocksServed(int d) {
+    return served[d];
+  }
+
+  /** Tokens served so far by domain {@code d} (blocks served × the domain's tokens per block). */
+  public long tokensServed(int d) {
+    return Math.round(served[d] * tokensPerBlock[d]);
+  }
+
+  /** Complete passes over domain {@code d}'s eligible blocks so far. */
+  public long epochsWrapped(int d) {
+    return wraps[d];
+  }
+
+  /** Whether domain {@code d} reached its repetition cap. */
+  public boolean isExhausted(int d) {
+    return exhausted[d];
+  }
+
+  private String servedSummary() {
+    List<String> parts = new ArrayList<>();
+    for (int d = 0; d < served.length && d < 16; d++) {
+      parts.add(names.get(d) + "=" + served[d]);
+    }
+    return parts.toString();
+  }
+
+  /** The complete state as JSON; see the class Javadoc. */
+  public ObjectNode snapshot() {
+    ObjectNode o = Json.object();
+    o.put("stateVersion", STATE_VERSION);
+    o.put("seed", options.seed());
+    o.put("maxRepetitionRatio", options.maxRepetitionRatio());
+    ArrayNode n = o.putArray("domains");
+    names.forEach(n::add);
+    o.put("step", step);
+    o.put("drawsInStep", drawsInStep);
+    o.set("epoch", Json.longs(epoch));
+    o.set("wraps", Json.longs(wraps));
+    o.set("cursor", Json.longs(cursor));
+    o.set("generation", Json.longs(generation));
+    o.set("epochSize", Json.longs(epochSize));
+    o.set("served", Json.longs(served));
+    ArrayNode ex = o.putArray("exhausted");
+    for (int d = 0; d < exhausted.length; d++) {
+      if (exhausted[d]) {
+        ex.add(names.get(d));
+      }
+    }
+    return o;
+  }
+
+  /**
+   * Replaces the state with one from {@link #snapshot()} of a sampler with the same domains and
+   * options. Reads everything before changing anything.
+   *
+   * @throws IncompatibleStateException naming expected vs found on any mismatch or malformation
+   */
+  public void restore(JsonNode state) {
+    StateReader r = StateReader.of(state, "sampler");
+    int version = r.getInt("stateVersion");
+    if (version > STATE_VERSION) {
+      throw new IncompatibleStateException("incompatible state: sampler stateVersion expected <= "
+          + STATE_VERSION + " but found " + version + " (written by a newer datamix)");
+    }
+    IncompatibleStateException.check("sampler domain names", names,
+        Json.mapper().convertValue(r.field("domains"), List.class));
+    IncompatibleStateException.check("sampler seed", options.seed(), r.getLong("seed"));
+    IncompatibleStateException.check("sampler maxRepetitionRatio", options.maxRepetitionRatio(),
+        r.getDouble("maxRepetitionRatio"));
+    int k = names.size();
+    long newStep = r.getLong("step");
+    long newDraws = r.getLong("drawsInStep");
+    long[] newEpoch = r.getLongs("epoch", k);
+    long[] newWraps = r.getLongs("wraps", k);
+    long[] newCursor = r.getLongs("cursor", k);
+    long[] newGeneration = r.getLongs("generation", k);
+    long[] newEpochSize = r.getLongs("epochSize", k);
+    long[] newServed = r.getLongs("served", k);
+    boolean[] newExhausted = new boolean[k];
+    for (JsonNode e : r.field("exhausted")) {
+      int d = names.indexOf(e.asText());
+      if (d < 0) {
+        throw new IncompatibleStateException(
+            "state field 'sampler.exhausted' names unknown domain " + e);
+      }
+      newExhausted[d] = true;
+    }
+    for (int d = 0; d < k; d++) {
+      if (newCursor[d] < 0 || newCursor[d] > newEpochSize[d] || newEpochSize[d] < 1
+          || newServed[d] < 0) {
+        throw new IncompatibleStateException("state of domain '" + names.get(d)
+            + "' is inconsistent: cursor " + newCursor[d] + ", epochSize " + newEpochSize[d]
+            + ", served " + newServed[d]);
+      }
+    }
+    step = newStep;
+    drawsInStep = newDraws;
+    System.arraycopy(newEpoch, 0, epoch, 0, k);
+    System.arraycopy(newWraps, 0, wraps, 0, k);
+    System.arraycopy(newCursor, 0, cursor, 0, k);
+    System.arraycopy(newGeneration, 0, generation, 0, k);
+    System.arraycopy(newEpochSize, 0, epochSize, 0, k);
+    System.arraycopy(newServed, 0, served, 0, k);
+    System.arraycopy(newExhausted, 0, exhausted, 0, k);
+    java.util.Arrays.fill(permutations, null);
+    java.util.Arrays.fill(selections, null);
+    requested = null;
+    effective = null;
+    alias = null;
+  }
+}

@@ -1,0 +1,518 @@
+package dev.datamix.sim;
+
+import dev.datamix.mixture.Domain;
+import dev.datamix.mixture.Mixture;
+import dev.datamix.random.Seeds;
+import dev.datamix.sampler.BlockBatch;
+import dev.datamix.signal.BlockLosses;
+import dev.datamix.signal.DoubleVector;
+import dev.datamix.signal.Observation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An analytic stand-in for a language model in training: per-domain loss curves that react to the
+ * mixture, and every signal a real trainer would emit. Policies are tested on it in milliseconds,
+ * and users can try a policy on it before spending GPU hours.
+ *
+ * <h2>Model</h2>
+ *
+ * <ul>
+ *   <li>Each domain {@code i} has an irreducible loss {@code E_i}, an amplitude {@code B_i} and an
+ *       exponent {@code β_i}. Its effective tokens {@code D_i = Σ_j T[i][j]·tokens_j} count the
+ *       tokens trained on every domain {@code j}, weighted by the transfer matrix {@code T}
+ *       ({@code T[i][i] = 1}; off-diagonal entries default to 0).
+ *   <li>Held-out loss: {@code L_i = E_i + R_i}, reducible part {@code R_i = B_i·(1 +
+ *       D_i/S)^(−β_i)} with token scale {@code S} — the data-scaling law {@code E + B/D^β} of
+ *       Hoffmann et al. 2022 shifted to be finite at {@code D = 0}.
+ *   <li>Block {@code b} of domain {@code i} has a persistent difficulty {@code h_b} (log-normal,
+ *       mean 1, spread {@code σ}) and is memorised per visit by a factor {@code ρ}: its training
+ *       loss is {@code E_i + h_b·R_i·ρ^visits}. Per-domain training loss is the mean over the
+ *       batch's blocks of that domain.
+ *   <li>An optional target task with its own {@code (E, B, β)} and transfer vector {@code t}:
+ *       {@code D_target = Σ_j t_j·tokens_j}. Gradient alignment follows the one-step look-ahead of
+ *       DGA: {@code <g_i, g_target> = t_i·s_target}, {@code <g_i, g_j> = (T[i][j]·s_i +
+ *       T[j][i]·s_j)/2}, where {@code s} is a loss's decrease per token, {@code
+ *       B·β/S·(1+D/S)^(−β−1)}.
+ *   <li>Gaussian noise of standard deviation {@code noise} on every loss, and relative noise on
+ *       alignment scores, keyed by {@code (seed, step, ...)}.
+ * </ul>
+ *
+ * <p>The learner's state is the tokens seen per domain and the visits per block. Not thread-safe.
+ */
+public final class SimulatedLearner {
+  private final List<Domain> domains;
+  private final List<String> names;
+  private final double[] irreducible;
+  private final double[] amplitude;
+  private final double[] exponent;
+  private final double[][] transfer;
+  private final Target target;
+  private final int blockLength;
+  private final double tokenScale;
+  private final double noise;
+  private final double alignmentNoise;
+  private final double difficultySpread;
+  private final double memorisation;
+  private final long seed;
+
+  private final double[] tokens;
+  private final int[][] visits;
+
+  private SimulatedLearner(Builder b) {
+    int k = b.specs.size();
+    domains = new ArrayList<>();
+    irreducible = new double[k];
+    amplitude = new double[k];
+    exponent = new double[k];
+    int i = 0;
+    for (DomainSpec s : b.specs.values()) {
+      domains.add(Domain.ofBlocks(s.name, s.blocks, b.blockLength));
+      irreducible[i] = s.irreducible;
+      amplitude[i] = s.amplitude;
+      exponent[i] = s.exponent;
+      i++;
+    }
+    names = Domain.names(domains);
+    transfer = new double[k][k];
+    for (int d = 0; d < k; d++) {
+      transfer[d][d] = 1.0;
+    }
+    for (Map.Entry<String, Map<String, Double>> e : b.transfers.entrySet()) {
+      int to = index(e.getKey());
+      e.getValue().forEach((from, amount) -> transfer[to][index(from)] = amount);
+    }
+    if (b.target != null) {
+      double[] t = new double[k];
+      b.target.transfer.forEach((from, amount) -> t[index(from)] = amount);
+      target = new Target(b.target.irreducible, b.target.amplitude, b.target.exponent, t);
+    } else {
+      target = null;
+    }
+    blockLength = b.blockLength;
+    tokenScale = b.tokenScale;
+    noise = b.noise;
+    alignmentNoise = b.alignmentNoise;
+    difficultySpread = b.difficultySpread;
+    memorisation = b.memorisation;
+    seed = b.seed;
+    tokens = new double[k];
+    visits = new int[k][];
+    for (int d = 0; d < k; d++) {
+      long blocks = domains.get(d).blocks();
+      if (memorisation < 1.0 && blocks > (1 << 26)) {
+        throw new IllegalArgumentException("domain '" + names.get(d) + "' has " + blocks
+            + " blocks; the simulated learner tracks visits for at most 2^26 blocks per domain "
+            + "(set memorisation 1 to disable visit tracking)");
+      }
+      visits[d] = memorisation < 1.0 ? new int[(int) blocks] : null;
+    }
+  }
+
+  private SimulatedLearner(SimulatedLearner o) {
+    domains = o.domains;
+    names = o.names;
+    irreducible = o.irreducible;
+    amplitude = o.amplitude;
+    exponent = o.exponent;
+    transfer = o.transfer;
+    target = o.target;
+    blockLength = o.blockLength;
+    tokenScale = o.tokenScale;
+    noise = o.noise;
+    alignmentNoise = o.alignmentNoise;
+    difficultySpread = o.difficultySpread;
+    memorisation = o.memorisation;
+    seed = o.seed;
+    tokens = o.tokens.clone();
+    visits = new int[o.visits.length][];
+    for (int d = 0; d < visits.length; d++) {
+      visits[d] = o.visits[d] == null ? null : o.visits[d].clone();
+    }
+  }
+
+  private int index(String name) {
+    for (int d = 0; d < domains.size(); d++) {
+      if (domains.get(d).name().equals(name)) {
+        return d;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown domain '" + name + "'; domains: " + Domain.names(domains));
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A five-domain learner whose domains differ the way mixing policies care about, with a target:
+   * {@code easy} (low floor, learned fast), {@code hard} (learned slowly), {@code noisy} (high
+   * irreducible floor, little to gain), {@code small} (few blocks), {@code related} (transfers to
+   * the target). The target is learned from {@code related} and, less, from {@code hard}.
+   */
+  public static SimulatedLearner demo(long seed) {
+    return builder().seed(seed).blockLength(128).tokenScale(20_000)
+        .domain("easy", 2_000, 1.0, 2.0, 0.60)
+        .domain("hard", 2_000, 1.5, 3.0, 0.25)
+        .domain("noisy", 2_000, 3.5, 0.8, 0.40)
+        .domain("small", 100, 1.2, 2.5, 0.45)
+        .domain("related", 1_000, 1.3, 2.2, 0.40)
+        .transfer("related", "hard", 0.3)
+        .transfer("hard", "related", 0.2)
+        .target(1.4, 2.5, 0.35, Map.of("related", 0.8, "hard", 0.3, "easy", 0.05))
+        .noise(0.01).alignmentNoise(0.05).difficultySpread(0.5).memorisation(0.9)
+        .build();
+  }
+
+  /** The domains (block counts as configured, tokens = blocks × block length). */
+  public List<Domain> domains() {
+    return List.copyOf(domains);
+  }
+
+  /** Tokens per block. */
+  public int blockLength() {
+    return blockLength;
+  }
+
+  /** Whether a target task is configured. */
+  public boolean hasTarget() {
+    return target != null;
+  }
+
+  /** A deep copy: same parameters, same state. */
+  public SimulatedLearner copy() {
+    return new SimulatedLearner(this);
+  }
+
+  /** Tokens trained so far per domain. */
+  public double[] tokensSeen() {
+    return tokens.clone();
+  }
+
+  private double effectiveTokens(int i) {
+    double e = 0;
+    for (int j = 0; j < tokens.length; j++) {
+      e += transfer[i][j] * tokens[j];
+    }
+    return e;
+  }
+
+  private double reducible(int i) {
+    return amplitude[i] * Math.pow(1 + effectiveTokens(i) / tokenScale, -exponent[i]);
+  }
+
+  private double slope(int i) {
+    return amplitude[i] * exponent[i] / tokenScale
+        * Math.pow(1 + effectiveTokens(i) / tokenScale, -exponent[i] - 1);
+  }
+
+  /** Held-out loss per domain without noise: {@code E_i + R_i}. */
+  public double[] expectedHeldOutLoss() {
+    double[] l = new double[tokens.length];
+    for (int i = 0; i < l.length; i++) {
+      l[i] = irreducible[i] + reducible(i);
+    }
+    return l;
+  }
+
+  /** Irreducible loss per domain: the floor no mixture can go below. */
+  public double[] irreducibleLoss() {
+    return irreducible.clone();
+  }
+
+  /** Held-out loss per domain at {@code step}, with noise. */
+  public Observation.HeldOutLoss heldOutLoss(long step) {
+    double[] l = expectedHeldOutLoss();
+    for (int i = 0; i < l.length; i++) {
+      l[i] = Math.max(0, l[i] + noise * gaussian(1, step, i));
+    }
+    return new Observation.HeldOutLoss(step, DoubleVector.of(l));
+  }
+
+  /**
+   * Target-task loss without noise.
+   *
+   * @throws IllegalStateException if no target is configured
+   */
+  public double targetLoss() {
+    Target t = requireTarget();
+    return t.irreducible + t.amplitude * Math.pow(1 + targetTokens(t) / tokenScale, -t.exponent);
+  }
+
+  private double targetTokens(Target t) {
+    double e = 0;
+    for (int j = 0; j < tokens.length; j++) {
+      e += t.transfer[j] * tokens[j];
+    }
+    return e;
+  }
+
+  private Target requireTarget() {
+    if (target == null) {
+      throw new IllegalStateException("this simulated learner has no target task; configure one "
+          + "with Builder.target(...) to measure target loss or gradient alignment");
+    }
+    return target;
+  }
+
+  /**
+   * Gradient alignment of each probe distribution with the target gradient, measured at the
+   * current state (before step {@code step}'s update).
+   *
+   * @throws IllegalStateException if no target is configured
+   */
+  public Observation.GradientAlignment alignment(long step, List<Mixture> probes, boolean gram) {
+    Target t = requireTarget();
+    double sTarget = t.amplitude * t.exponent / tokenScale
+        * Math.pow(1 + targetTokens(t) / tokenScale, -t.exponent - 1);
+    int k = tokens.length;
+    double[] s = new double[k];
+    for (int i = 0; i < k; i++) {
+      s[i] = slope(i);
+    }
+    double[][] g = new double[k][k];
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        g[i][j] = 0.5 * (transfer[i][j] * s[i] + transfer[j][i] * s[j]);
+      }
+    }
+    int m = probes.size();
+    double[] scores = new double[m];
+    double[] norms = new double[m];
+    double[] gramOut = gram ? new double[m * m] : new double[0];
+    for (int p = 0; p < m; p++) {
+      Mixture mp = probes.get(p);
+      checkNames(mp);
+      double a = 0;
+      for (int i = 0; i < k; i++) {
+        a += mp.weight(i) * t.transfer[i] * sTarget;
+      }
+      scores[p] = a * (1 + alignmentNoise * gaussian(2, step, p));
+      norms[p] = Math.sqrt(Math.max(0, quadratic(g, mp, mp)));
+      if (gram) {
+        for (int q = 0; q < m; q++) {
+          gramOut[p * m + q] = quadratic(g, mp, probes.get(q));
+        }
+      }
+    }
+    return new Observation.GradientAlignment(step, DoubleVector.of(scores),
+        DoubleVector.of(norms), Math.sqrt(sTarget), DoubleVector.of(gramOut));
+  }
+
+  private void checkNames(Mixture m) {
+    if (!m.names().equals(names)) {
+      throw new IllegalArgumentException(
+          "probe domains must equal the learner's: expected " + names + ", got " + m.names());
+    }
+  }
+
+  private static double quadratic(double[][] g, Mixture p, Mixture q) {
+    double v = 0;
+    for (int i = 0; i < g.length; i++) {
+      for (int j = 0; j < g.length; j++) {
+        v += p.weight(i) * g[i][j] * q.weight(j);
+      }
+    }
+    return v;
+  }
+
+  /**
+   * Trains one step on {@code batch}: returns each block's loss on the parameters before the
+   * update (as a real forward pass would), then adds the batch's tokens and visits.
+   */
+  public StepResult train(BlockBatch batch) {
+    int n = batch.size();
+    int k = tokens.length;
+    float[] blockLoss = new float[n];
+    int[] doms = new int[n];
+    long[] blocks = new long[n];
+    double[] sum = new double[k];
+    double[] count = new double[k];
+    double[] reducible = new double[k];
+    for (int i = 0; i < k; i++) {
+      reducible[i] = reducible(i);
+    }
+    for (int j = 0; j < n; j++) {
+      int d = batch.domain(j);
+      long b = batch.block(j);
+      doms[j] = d;
+      blocks[j] = b;
+      double h = Math.exp(difficultySpread * gaussian(3, d, b)
+          - 0.5 * difficultySpread * difficultySpread);
+      double mem = visits[d] == null ? 1.0 : Math.pow(memorisation, visits[d][(int) b]);
+      double l = irreducible[d] + h * reducible[d] * mem + noise * gaussian(4, batch.step(), j);
+      blockLoss[j] = (float) Math.max(0, l);
+      sum[d] += blockLoss[j];
+      count[d]++;
+    }
+    for (int j = 0; j < n; j++) {
+      tokens[doms[j]] += blockLength;
+      if (visits[doms[j]] != null) {
+        visits[doms[j]][(int) blocks[j]]++;
+      }
+    }
+    double[] mean = new double[k];
+    for (int i = 0; i < k; i++) {
+      mean[i] = count[i] > 0 ? sum[i] / count[i] : Double.NaN;
+    }
+    return new StepResult(
+        new Observation.TrainingLoss(batch.step(), DoubleVector.of(mean), DoubleVector.of(count)),
+        BlockLosses.of(batch.step(), doms, blocks, blockLoss, n));
+  }
+
+  private double gaussian(long stream, long a, long b) {
+    return Seeds.toGaussian(Seeds.hash(seed, stream, a, b, 0), Seeds.hash(seed, stream, a, b, 1));
+  }
+
+  /**
+   * What one training step emits.
+   *
+   * @param trainingLoss per-domain mean loss of the batch
+   * @param blockLosses per-block losses, tagged with domain and block
+   */
+  public record StepResult(Observation.TrainingLoss trainingLoss, BlockLosses blockLosses) {}
+
+  private record Target(double irreducible, double amplitude, double exponent, double[] transfer) {}
+
+  private record DomainSpec(String name, long blocks, double irreducible, double amplitude,
+      double exponent) {}
+
+  private record TargetSpec(double irreducible, double amplitude, double exponent,
+      Map<String, Double> transfer) {}
+
+  /** Builds a {@link SimulatedLearner}; every parameter is checked in {@link #build()}. */
+  public static final class Builder {
+    private final Map<String, DomainSpec> specs = new LinkedHashMap<>();
+    private final Map<String, Map<String, Double>> transfers = new LinkedHashMap<>();
+    private TargetSpec target;
+    private int blockLength = 128;
+    private double tokenScale = 10_000;
+    private double noise;
+    private double alignmentNoise;
+    private double difficultySpread;
+    private double memorisation = 1.0;
+    private long seed;
+
+    private Builder() {}
+
+    /**
+     * Adds a domain.
+     *
+     * @param blocks number of blocks, {@code > 0}
+     * @param irreducible {@code E >= 0}, the loss floor
+     * @param amplitude {@code B > 0}, the reducible loss at zero tokens
+     * @param exponent {@code β > 0}, how fast the domain is learned
+     */
+    public Builder domain(String name, long blocks, double irreducible, double amplitude,
+        double exponent) {
+      if (specs.containsKey(name)) {
+        throw new IllegalArgumentException("duplicate domain name '" + name + "'");
+      }
+      checkNonNegative("irreducible of '" + name + "'", irreducible);
+      checkPositive("amplitude of '" + name + "'", amplitude);
+      checkPositive("exponent of '" + name + "'", exponent);
+      specs.put(name, new DomainSpec(name, blocks, irreducible, amplitude, exponent));
+      return this;
+    }
+
+    /** Tokens of domain {@code from} count {@code amount} times toward domain {@code to}. */
+    public Builder transfer(String from, String to, double amount) {
+      checkNonNegative("transfer " + from + " -> " + to, amount);
+      if (from.equals(to)) {
+        throw new IllegalArgumentException("transfer of a domain to itself is fixed at 1, got '"
+            + from + "' -> '" + to + "'");
+      }
+      transfers.computeIfAbsent(to, x -> new LinkedHashMap<>()).put(from, amount);
+      return this;
+    }
+
+    /** A target task; {@code transfer} maps domains to how much their tokens count for it. */
+    public Builder target(double irreducible, double amplitude, double exponent,
+        Map<String, Double> transfer) {
+      checkNonNegative("target irreducible", irreducible);
+      checkPositive("target amplitude", amplitude);
+      checkPositive("target exponent", exponent);
+      transfer.forEach((k, v) -> checkNonNegative("target transfer from '" + k + "'", v));
+      target = new TargetSpec(irreducible, amplitude, exponent, Map.copyOf(transfer));
+      return this;
+    }
+
+    /** Tokens per block, {@code > 0}. */
+    public Builder blockLength(int tokens) {
+      checkPositive("blockLength", tokens);
+      blockLength = tokens;
+      return this;
+    }
+
+    /** The token scale {@code S} of the loss curves, {@code > 0}. */
+    public Builder tokenScale(double tokens) {
+      checkPositive("tokenScale", tokens);
+      tokenScale = tokens;
+      return this;
+    }
+
+    /** Standard deviation of Gaussian noise on every loss, {@code >= 0}. */
+    public Builder noise(double sd) {
+      checkNonNegative("noise", sd);
+      noise = sd;
+      return this;
+    }
+
+    /** Relative standard deviation of noise on alignment scores, {@code >= 0}. */
+    public Builder alignmentNoise(double relativeSd) {
+      checkNonNegative("alignmentNoise", relativeSd);
+      alignmentNoise = relativeSd;
+      return this;
+    }
+
+    /** Log-normal spread {@code σ >= 0} of per-block difficulty. */
+    public Builder difficultySpread(double sigma) {
+      checkNonNegative("difficultySpread", sigma);
+      difficultySpread = sigma;
+      return this;
+    }
+
+    /** Per-visit memorisation factor {@code ρ} in {@code (0, 1]}; 1 = no memorisation. */
+    public Builder memorisation(double rho) {
+      if (!(rho > 0 && rho <= 1)) {
+        throw new IllegalArgumentException("memorisation must be in (0, 1], got " + rho);
+      }
+      memorisation = rho;
+      return this;
+    }
+
+    /** Seed of the noise and of block difficulties. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * The learner.
+     *
+     * @throws IllegalArgumentException if no domain was added or a transfer names an unknown one
+     */
+    public SimulatedLearner build() {
+      if (specs.isEmpty()) {
+        throw new IllegalArgumentException("a simulated learner needs at least one domain");
+      }
+      return new SimulatedLearner(this);
+    }
+
+    private static void checkPositive(String what, double v) {
+      if (!(v > 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException(what + " must be finite and > 0, got " + v);
+      }
+    }
+
+    private static void checkNonNegative(String what, double v) {
+      if (!(v >= 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException(what + " must be finite and >= 0, got " + v);
+      }
+    }
+  }
+}

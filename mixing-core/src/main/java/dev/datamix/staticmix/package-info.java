@@ -1,0 +1,5 @@
+/**
+ * Static mixes (ALGORITHMS.md §1): explicit, proportional, temperature, uniform (stratified) and
+ * piecewise schedules. The baselines every dynamic policy must beat.
+ */
+package dev.datamix.staticmix;
