@@ -19,7 +19,7 @@ public enum SignalKind {
   TRAINING_LOSS(Timing.AFTER_STEP),
   /**
    * The per-block mean loss of every block in step {@code t}'s batch, tagged with its domain and
-   * block index. LFR uses it. Observation: {@link Observation.BlockLosses}.
+   * block index. LFR uses it. Observation: {@link BlockLosses}.
    */
   BLOCK_LOSSES(Timing.AFTER_STEP),
   /**
