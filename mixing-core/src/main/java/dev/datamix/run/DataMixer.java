@@ -9,14 +9,12 @@ import dev.datamix.sampler.MixtureSampler;
 import dev.datamix.sampler.SamplerOptions;
 import dev.datamix.signal.Observation;
 import dev.datamix.signal.SignalRequest;
+import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
 import dev.datamix.state.StateReader;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A policy and a sampler driven in lock-step: the object a trainer holds. Per step it answers the
@@ -115,28 +113,11 @@ public final class DataMixer {
    * leaves the previous file intact. A failure propagates.
    */
   public void save(Path file) throws IOException {
-    writeAtomically(file, Json.write(snapshot()));
+    AtomicFiles.writeString(file, Json.write(snapshot()));
   }
 
   /** Restores from a file written by {@link #save}. */
   public void load(Path file) throws IOException {
     restore(Json.read(file));
-  }
-
-  /** Writes {@code text} to {@code file} through a temporary sibling and an atomic rename. */
-  public static void writeAtomically(Path file, String text) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(tmp, text);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

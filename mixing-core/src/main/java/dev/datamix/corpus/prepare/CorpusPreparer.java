@@ -1,0 +1,406 @@
+package dev.datamix.corpus.prepare;
+
+import dev.datamix.corpus.CorpusManifest;
+import dev.datamix.corpus.Split;
+import dev.datamix.corpus.TokenDtype;
+import dev.datamix.random.Seeds;
+import dev.datamix.state.AtomicFiles;
+import dev.datamix.state.Json;
+import dev.datamix.tokenizer.BpeTokenizer;
+import dev.datamix.tokenizer.ByteTokenizer;
+import dev.datamix.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Ingests text into a corpus directory: tokenises every document of every source, appends the
+ * end-of-text token after each, assigns documents to train / validation / test (a source's fixed
+ * split, or deterministically by a hash of the document's text and the seed), and writes shards
+ * and the manifest.
+ *
+ * <p>Sources are processed in parallel, one task per file; the output does not depend on the
+ * number of threads. Everything is written to a temporary sibling directory that replaces the
+ * output only when complete, so an interrupted or failed run leaves the previous corpus intact.
+ */
+public final class CorpusPreparer {
+  private static final Pattern DOMAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+  private final Path output;
+  private final Tokenizer tokenizer;
+  private final int blockLength;
+  private final Map<String, List<DocumentSource>> domains;
+  private final double validationFraction;
+  private final double testFraction;
+  private final long seed;
+  private final int threads;
+  private final long shardTokens;
+  private final PrintStream progress;
+
+  private CorpusPreparer(Builder b) {
+    this.output = b.output.toAbsolutePath().normalize();
+    this.tokenizer = b.tokenizer;
+    this.blockLength = b.blockLength;
+    this.domains = new LinkedHashMap<>(b.domains);
+    this.validationFraction = b.validationFraction;
+    this.testFraction = b.testFraction;
+    this.seed = b.seed;
+    this.threads = b.threads;
+    this.shardTokens = b.shardTokens;
+    this.progress = b.progress;
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs the ingestion.
+   *
+   * @return what was written
+   * @throws IOException if reading a source or writing fails; the previous corpus is untouched
+   * @throws IllegalArgumentException naming the source and line for malformed input
+   */
+  public PrepareReport run() throws IOException {
+    long start = System.nanoTime();
+    Files.createDirectories(output.getParent());
+    Path temp = Files.createTempDirectory(output.getParent(), output.getFileName() + ".tmp-");
+    try {
+      CorpusManifest manifest = ingest(temp);
+      if (tokenizer instanceof BpeTokenizer bpe) {
+        Files.copy(bpe.source(), temp.resolve(bpe.source().getFileName()));
+      }
+      AtomicFiles.writeString(temp.resolve(CorpusManifest.FILE_NAME),
+          Json.write(manifest.toJson()));
+      replace(temp);
+      return new PrepareReport(output, manifest, (System.nanoTime() - start) / 1e9);
+    } finally {
+      if (Files.exists(temp)) {
+        deleteRecursively(temp);
+      }
+    }
+  }
+
+  private CorpusManifest ingest(Path temp) throws IOException {
+    TokenDtype dtype = TokenDtype.forVocab(tokenizer.vocabSize());
+    List<Task> tasks = new ArrayList<>();
+    long totalBytes = 0;
+    for (Map.Entry<String, List<DocumentSource>> d : domains.entrySet()) {
+      Files.createDirectories(temp.resolve(d.getKey()));
+      for (int s = 0; s < d.getValue().size(); s++) {
+        DocumentSource src = d.getValue().get(s);
+        tasks.add(new Task(d.getKey(), s, src));
+        totalBytes += src.sizeBytes();
+      }
+    }
+    Progress bar = new Progress(tasks.size(), totalBytes);
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "datamix-prepare");
+      t.setDaemon(true);
+      return t;
+    });
+    List<Map<Split, SplitResult>> results = new ArrayList<>();
+    try {
+      List<Future<Map<Split, SplitResult>>> futures = new ArrayList<>();
+      for (Task t : tasks) {
+        futures.add(pool.submit(() -> {
+          Map<Split, SplitResult> r = process(t, temp, dtype);
+          bar.fileDone(t.source.sizeBytes());
+          return r;
+        }));
+      }
+      for (Future<Map<Split, SplitResult>> f : futures) {
+        results.add(f.get());
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("prepare was interrupted; the previous corpus is untouched", e);
+    } finally {
+      pool.shutdownNow();
+      bar.finish();
+    }
+    List<CorpusManifest.DomainEntry> entries = new ArrayList<>();
+    int taskIndex = 0;
+    for (String domain : domains.keySet()) {
+      Map<Split, List<CorpusManifest.ShardEntry>> shards = new EnumMap<>(Split.class);
+      Map<Split, long[]> counts = new EnumMap<>(Split.class);
+      for (Split s : Split.values()) {
+        shards.put(s, new ArrayList<>());
+        counts.put(s, new long[2]);
+      }
+      for (int i = 0; i < domains.get(domain).size(); i++) {
+        for (Map.Entry<Split, SplitResult> e : results.get(taskIndex++).entrySet()) {
+          shards.get(e.getKey()).addAll(e.getValue().shards);
+          counts.get(e.getKey())[0] += e.getValue().documents;
+          counts.get(e.getKey())[1] += e.getValue().bytes;
+        }
+      }
+      Map<Split, CorpusManifest.SplitEntry> splits = new EnumMap<>(Split.class);
+      for (Split s : Split.values()) {
+        splits.put(s, new CorpusManifest.SplitEntry(shards.get(s), counts.get(s)[0],
+            counts.get(s)[1]));
+      }
+      entries.add(new CorpusManifest.DomainEntry(domain, splits));
+    }
+    return new CorpusManifest(dtype, tokenizer.vocabSize(), blockLength, tokenizer.eotToken(),
+        tokenizer.spec(), entries);
+  }
+
+  private Map<Split, SplitResult> process(Task task, Path temp, TokenDtype dtype)
+      throws IOException {
+    Map<Split, ShardWriter> writers = new EnumMap<>(Split.class);
+    Map<Split, SplitResult> results = new EnumMap<>(Split.class);
+    String prefixBase = String.format(Locale.ROOT, "-%05d", task.index);
+    try {
+      for (Split s : Split.values()) {
+        writers.put(s, new ShardWriter(temp, task.domain, s.id() + prefixBase, dtype,
+            tokenizer.vocabSize(), shardTokens));
+        results.put(s, new SplitResult());
+      }
+      java.util.Optional<Split> fixed = task.source.fixedSplit();
+      try {
+        task.source.forEach(doc -> {
+          Split split = fixed.orElseGet(() -> splitOf(doc));
+          int[] tokens = tokenizer.encode(doc);
+          ShardWriter w = writers.get(split);
+          w.write(tokens, tokens.length);
+          w.write(tokenizer.eotToken());
+          SplitResult r = results.get(split);
+          r.documents++;
+          r.bytes += doc.getBytes(StandardCharsets.UTF_8).length;
+        });
+      } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new IOException("reading source " + task.source.name() + " of domain '"
+            + task.domain + "' failed: " + e.getMessage(), e);
+      }
+    } finally {
+      for (ShardWriter w : writers.values()) {
+        w.close();
+      }
+    }
+    for (Map.Entry<Split, ShardWriter> e : writers.entrySet()) {
+      results.get(e.getKey()).shards.addAll(e.getValue().shards());
+    }
+    return results;
+  }
+
+  private Split splitOf(String doc) {
+    double u = Seeds.toUnitDouble(Seeds.hash(seed, Seeds.fingerprint(doc)));
+    if (u < validationFraction) {
+      return Split.VALIDATION;
+    }
+    return u < validationFraction + testFraction ? Split.TEST : Split.TRAIN;
+  }
+
+  private void replace(Path temp) throws IOException {
+    if (!Files.exists(output)) {
+      AtomicFiles.move(temp, output);
+      return;
+    }
+    if (!Files.exists(output.resolve(CorpusManifest.FILE_NAME))) {
+      throw new IOException("output " + output + " exists but is not a datamix corpus (no "
+          + CorpusManifest.FILE_NAME + "); refusing to replace it");
+    }
+    Path old = output.resolveSibling(output.getFileName() + ".old-" + System.nanoTime());
+    AtomicFiles.move(output, old);
+    AtomicFiles.move(temp, output);
+    deleteRecursively(old);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private record Task(String domain, int index, DocumentSource source) {}
+
+  private static final class SplitResult {
+    final List<CorpusManifest.ShardEntry> shards = new ArrayList<>();
+    long documents;
+    long bytes;
+  }
+
+  /** A one-line progress bar on the given stream, redrawn as files finish. */
+  private final class Progress {
+    private final int files;
+    private final long bytes;
+    private final AtomicInteger filesDone = new AtomicInteger();
+    private final AtomicLong bytesDone = new AtomicLong();
+    private final long start = System.nanoTime();
+
+    Progress(int files, long bytes) {
+      this.files = files;
+      this.bytes = Math.max(1, bytes);
+    }
+
+    void fileDone(long size) {
+      int f = filesDone.incrementAndGet();
+      long b = bytesDone.addAndGet(size);
+      if (progress != null) {
+        double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+        int width = 30;
+        int filled = (int) (width * Math.min(1.0, (double) b / bytes));
+        synchronized (progress) {
+          progress.printf(Locale.ROOT, "\rprepare [%s%s] %d/%d files, %.1f/%.1f MB, %.1f MB/s",
+              "#".repeat(filled), " ".repeat(width - filled), f, files, b / 1e6, bytes / 1e6,
+              b / 1e6 / secs);
+          progress.flush();
+        }
+      }
+    }
+
+    void finish() {
+      if (progress != null) {
+        progress.println();
+      }
+    }
+  }
+
+  /** Builds a {@link CorpusPreparer}; all checks happen in {@link #build()}. */
+  public static final class Builder {
+    private Path output;
+    private Tokenizer tokenizer = ByteTokenizer.instance();
+    private int blockLength = 256;
+    private final Map<String, List<DocumentSource>> domains = new LinkedHashMap<>();
+    private double validationFraction = 0.05;
+    private double testFraction = 0.05;
+    private long seed;
+    private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private long shardTokens = 1L << 28;
+    private PrintStream progress;
+
+    private Builder() {}
+
+    /** Required: the corpus directory to (re)write. */
+    public Builder setOutput(Path output) {
+      this.output = output;
+      return this;
+    }
+
+    /** Optional: the tokenizer (default: the byte tokenizer). */
+    public Builder optTokenizer(Tokenizer tokenizer) {
+      this.tokenizer = tokenizer;
+      return this;
+    }
+
+    /** Optional: tokens per block (default 256). */
+    public Builder optBlockLength(int tokens) {
+      this.blockLength = tokens;
+      return this;
+    }
+
+    /** Adds a domain fed by {@code sources}, in order. At least one domain is required. */
+    public Builder addDomain(String name, List<DocumentSource> sources) {
+      if (domains.containsKey(name)) {
+        throw new IllegalArgumentException("duplicate domain name '" + name + "'");
+      }
+      domains.put(name, List.copyOf(sources));
+      return this;
+    }
+
+    /**
+     * Optional: fractions of documents sent to validation and test when a source has no fixed
+     * split (defaults 0.05 and 0.05).
+     */
+    public Builder optSplitFractions(double validation, double test) {
+      this.validationFraction = validation;
+      this.testFraction = test;
+      return this;
+    }
+
+    /** Optional: the seed of the document-hash split (default 0). */
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Optional: worker threads (default: available processors). */
+    public Builder optThreads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    /** Optional: the most tokens per shard file (default 2^28). */
+    public Builder optShardTokens(long tokens) {
+      this.shardTokens = tokens;
+      return this;
+    }
+
+    /** Optional: where to draw the progress bar (default: nowhere). */
+    public Builder optProgress(PrintStream out) {
+      this.progress = out;
+      return this;
+    }
+
+    /**
+     * The preparer.
+     *
+     * @throws IllegalArgumentException naming the setting and value that is missing or invalid
+     */
+    public CorpusPreparer build() {
+      if (output == null) {
+        throw new IllegalArgumentException("output directory must be set");
+      }
+      if (domains.isEmpty()) {
+        throw new IllegalArgumentException("at least one domain must be added");
+      }
+      for (Map.Entry<String, List<DocumentSource>> d : domains.entrySet()) {
+        if (!DOMAIN_NAME.matcher(d.getKey()).matches()) {
+          throw new IllegalArgumentException("domain name must match " + DOMAIN_NAME.pattern()
+              + " (it names a directory), got '" + d.getKey() + "'");
+        }
+        if (d.getValue().isEmpty()) {
+          throw new IllegalArgumentException("domain '" + d.getKey() + "' has no source");
+        }
+      }
+      if (blockLength <= 0) {
+        throw new IllegalArgumentException("blockLength must be > 0, got " + blockLength);
+      }
+      if (!(validationFraction >= 0 && testFraction >= 0
+          && validationFraction + testFraction < 1)) {
+        throw new IllegalArgumentException("split fractions must be >= 0 with a sum < 1, got "
+            + "validation " + validationFraction + " and test " + testFraction);
+      }
+      if (threads <= 0) {
+        throw new IllegalArgumentException("threads must be > 0, got " + threads);
+      }
+      if (shardTokens <= 0) {
+        throw new IllegalArgumentException("shardTokens must be > 0, got " + shardTokens);
+      }
+      return new CorpusPreparer(this);
+    }
+  }
+}
