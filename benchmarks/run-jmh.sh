@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Builds the benchmarks jar and runs a JMH suite, then writes its Markdown table into docs/.
 #   benchmarks/run-jmh.sh sampler     # SamplerBenchmark + WeightChangeBenchmark -> docs/benchmarks-sampler.md
+#   benchmarks/run-jmh.sh data        # BatchAssemblyBenchmark -> docs/benchmarks-data.md
 # Extra JMH options may follow the suite name (for example -f 1 -wi 2 -i 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suite="${1:-sampler}"; shift || true
 case "$suite" in
-  sampler) pattern='SamplerBenchmark|WeightChangeBenchmark'; title='Sampler throughput and weight-change cost' ;;
-  *) echo "unknown suite '$suite'; known: sampler" >&2; exit 2 ;;
+  sampler) pattern='SamplerBenchmark|WeightChangeBenchmark'; title='Sampler throughput and weight-change cost'
+    note='SamplerBenchmark: one op = one (domain, block) draw, K domains of 10^6 blocks (target: >= 20 M draws/s at K = 256). WeightChangeBenchmark: one op = a new mixture plus one draw, i.e. the alias-table rebuild (target: < 5 ms at K = 65,536).' ;;
+  data) pattern='BatchAssemblyBenchmark'; title='Batch assembly from memory-mapped shards'
+    note='One op = one token copied into the batch buffer: batches of 32 x (1,024 + 1) uint16 tokens, blocks drawn at random from the demo corpus (2 MB of text per main domain, in the page cache), single thread (target: >= 200 M tokens/s).' ;;
+  *) echo "unknown suite '$suite'; known: sampler, data" >&2; exit 2 ;;
 esac
 mvn -q -B -ntp -pl benchmarks -am package -DskipTests
 mkdir -p benchmarks/results
 json="benchmarks/results/$suite.json"
 java -jar benchmarks/target/benchmarks.jar "$pattern" -rf json -rff "$json" "$@"
 java -cp benchmarks/target/benchmarks.jar dev.datamix.benchmarks.report.JmhMarkdown \
-  "$json" "docs/benchmarks-$suite.md" "$title" "benchmarks/run-jmh.sh $suite${*:+ $*}"
+  "$json" "docs/benchmarks-$suite.md" "$title" "benchmarks/run-jmh.sh $suite${*:+ $*}" "$note"
 echo "wrote docs/benchmarks-$suite.md"

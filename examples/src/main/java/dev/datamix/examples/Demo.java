@@ -1,19 +1,29 @@
 package dev.datamix.examples;
 
+import dev.datamix.corpus.BatchAssembler;
+import dev.datamix.corpus.Corpus;
+import dev.datamix.corpus.Split;
+import dev.datamix.corpus.demo.DemoCorpus;
+import dev.datamix.corpus.prepare.PrepareReport;
 import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.PolicyContext;
 import dev.datamix.policy.PolicyRegistry;
 import dev.datamix.run.DataMixer;
+import dev.datamix.sampler.BlockBatch;
+import dev.datamix.sampler.MixtureSampler;
 import dev.datamix.sampler.SamplerOptions;
 import dev.datamix.sim.SimulatedLearner;
 import dev.datamix.sim.Simulation;
 import dev.datamix.state.Json;
+import dev.datamix.tokenizer.ByteTokenizer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The README's first command: runs the registered static policies against datamix's simulated
+ * The README's first command: generates the built-in demo corpus and shows the data path (sample,
+ * assemble, decode), then runs the registered static policies against datamix's simulated
  * learner and prints what each mixture did to every domain's held-out loss.
  *
  * <p>Every number printed is computed by this run. The learner is the analytic model in {@link
@@ -42,7 +52,39 @@ public final class Demo {
             "unknown option '" + kv[0] + "'; known: --steps, --batch, --seed");
       }
     }
+    showDataPath(seed);
     run(steps, batch, seed);
+  }
+
+  /**
+   * Generates the built-in demo corpus, prints its report, and draws, assembles and decodes one
+   * block of every domain: the data path a trainer uses.
+   */
+  static void showDataPath(long seed) {
+    try {
+      Path dir = Path.of("target", "demo-corpus");
+      PrepareReport report = DemoCorpus.write(dir, 100_000, 128, seed);
+      System.out.println("built-in demo corpus (byte tokenizer) in " + dir.toAbsolutePath() + ":");
+      report.table().forEach(System.out::println);
+      try (Corpus corpus = Corpus.open(dir)) {
+        List<Domain> domains = corpus.domains(Split.TRAIN);
+        List<String> names = Domain.names(domains);
+        MixtureSampler sampler = new MixtureSampler(domains, SamplerOptions.seed(seed));
+        BatchAssembler assembler = new BatchAssembler(corpus, Split.TRAIN, 1);
+        BlockBatch one = new BlockBatch(1);
+        System.out.println("one sampled block per domain (first 60 characters):");
+        for (int d = 0; d < names.size(); d++) {
+          sampler.draw(d, Mixture.oneHot(names, names.get(d)), 1, one);
+          assembler.assemble(one);
+          String text = ByteTokenizer.instance().decode(assembler.tokens(), 0, 60);
+          System.out.printf(Locale.ROOT, "  %-10s block %5d: %s%n", names.get(d), one.block(0),
+              text.replace("\n", "\\n"));
+        }
+      }
+      System.out.println();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** One policy's outcome: its name and each domain's held-out loss after training. */

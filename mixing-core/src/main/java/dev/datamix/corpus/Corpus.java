@@ -58,10 +58,11 @@ public final class Corpus implements AutoCloseable {
       }
       throw new CorpusException(manifestFile + ": " + e.getMessage(), e);
     }
-    return open(directory, manifest, TokenShard.DEFAULT_WINDOW_BITS);
+    return open(directory, manifest, TokenShard.DEFAULT_WINDOW_BITS, true);
   }
 
-  static Corpus open(Path directory, CorpusManifest manifest, int windowBits) {
+  static Corpus open(Path directory, CorpusManifest manifest, int windowBits,
+      boolean sampleVocabulary) {
     List<Map<Split, SplitData>> data = new ArrayList<>();
     List<TokenShard> opened = new ArrayList<>();
     try {
@@ -75,7 +76,9 @@ public final class Corpus implements AutoCloseable {
             shards[i] = TokenShard.open(directory.resolve(se.file()), manifest.dtype(),
                 se.tokens(), windowBits);
             opened.add(shards[i]);
-            sampleVocabulary(shards[i], manifest.vocabSize());
+            if (sampleVocabulary) {
+              sampleVocabulary(shards[i], manifest.vocabSize());
+            }
           }
           splits.put(split, new SplitData(shards));
         }

@@ -14,7 +14,7 @@ import java.util.Map;
  * Turns a JMH JSON result file into a Markdown table: benchmark, parameters, score, error and
  * unit, exactly as measured.
  *
- * <p>Usage: {@code JmhMarkdown results.json out.md "Title" "command that produced it"}.
+ * <p>Usage: {@code JmhMarkdown results.json out.md "Title" "command that produced it" ["note"]}.
  */
 public final class JmhMarkdown {
   private JmhMarkdown() {}
@@ -38,6 +38,10 @@ public final class JmhMarkdown {
           + first.path("threads").asText() + ", forks " + first.path("forks").asText()
           + ", measurement " + first.path("measurementIterations").asText() + " x "
           + first.path("measurementTime").asText() + ". Error is JMH's 99.9% half-interval.");
+    }
+    if (args.length > 4 && !args[4].isBlank()) {
+      lines.add("");
+      lines.add(args[4]);
     }
     lines.add("");
     lines.add("| benchmark | parameters | score | error | unit |");

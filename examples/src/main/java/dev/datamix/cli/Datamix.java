@@ -1,0 +1,35 @@
+package dev.datamix.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code datamix} command line. Exit code 0 on success, 1 on a failure, 2 on bad usage. */
+@Command(name = "datamix", mixinStandardHelpOptions = true, version = "datamix 0.1.0",
+    description = "Data-mixing strategies for language-model pre-training.",
+    subcommands = {PrepareCommand.class})
+public final class Datamix implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (for tests and embedding). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Datamix());
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("datamix: " + e.getMessage());
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "a subcommand is required: " + spec.subcommands().keySet());
+  }
+}

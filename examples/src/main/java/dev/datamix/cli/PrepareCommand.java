@@ -1,0 +1,186 @@
+package dev.datamix.cli;
+
+import dev.datamix.corpus.demo.DemoCorpus;
+import dev.datamix.corpus.prepare.CorpusPreparer;
+import dev.datamix.corpus.prepare.DocumentSource;
+import dev.datamix.corpus.prepare.FileSources;
+import dev.datamix.corpus.prepare.PrepareReport;
+import dev.datamix.tokenizer.BpeTokenizer;
+import dev.datamix.tokenizer.ByteTokenizer;
+import dev.datamix.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code datamix prepare}: ingest text, directories or JSONL into a tokenised corpus. */
+@Command(name = "prepare", mixinStandardHelpOptions = true,
+    description = {"Tokenise text into a corpus directory (shards + manifest.json).",
+        "Sources: --domain name=path[,path...] (files or directories of .txt/.jsonl, .gz or not),",
+        "--domains-from DIR (one domain per file-name stem, e.g. code_java.train.txt.gz), or",
+        "--demo (the built-in synthetic corpus). Files named *.train.*, *.val.*, *.test.* keep",
+        "their split; other documents are split by a hash of their text."})
+public final class PrepareCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--out", required = true, description = "corpus directory to (re)write")
+  Path out;
+
+  @Option(names = "--domain", paramLabel = "NAME=PATH[,PATH...]",
+      description = "a domain and its sources; repeatable")
+  List<String> domains = new ArrayList<>();
+
+  @Option(names = "--domains-from", paramLabel = "DIR",
+      description = "one domain per file-name stem (text before the first '.') in DIR")
+  Path domainsFrom;
+
+  @Option(names = "--demo", description = "generate the built-in demo corpus")
+  boolean demo;
+
+  @Option(names = "--demo-bytes", defaultValue = "300000",
+      description = "bytes per main demo domain (default: ${DEFAULT-VALUE})")
+  long demoBytes;
+
+  @Option(names = "--tokenizer", defaultValue = "byte",
+      description = "'byte' or a Hugging Face tokenizer.json path (default: ${DEFAULT-VALUE})")
+  String tokenizer;
+
+  @Option(names = "--block-length", defaultValue = "256",
+      description = "tokens per block (default: ${DEFAULT-VALUE})")
+  int blockLength;
+
+  @Option(names = "--text-field", defaultValue = "text",
+      description = "JSONL field holding the text (default: ${DEFAULT-VALUE})")
+  String textField;
+
+  @Option(names = "--separator", defaultValue = FileSources.DEFAULT_SEPARATOR,
+      description = "line that ends a document in text files (default: ${DEFAULT-VALUE})")
+  String separator;
+
+  @Option(names = "--val-fraction", defaultValue = "0.05",
+      description = "share of unsplit documents sent to validation (default: ${DEFAULT-VALUE})")
+  double valFraction;
+
+  @Option(names = "--test-fraction", defaultValue = "0.05",
+      description = "share of unsplit documents sent to test (default: ${DEFAULT-VALUE})")
+  double testFraction;
+
+  @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--threads", description = "worker threads (default: all processors)")
+  Integer threads;
+
+  @Option(names = "--shard-tokens", defaultValue = "268435456",
+      description = "most tokens per shard file (default: ${DEFAULT-VALUE})")
+  long shardTokens;
+
+  @Option(names = "--quiet", description = "no progress bar")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws IOException {
+    int modes = (demo ? 1 : 0) + (domainsFrom != null ? 1 : 0) + (domains.isEmpty() ? 0 : 1);
+    if (modes != 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "give exactly one of --domain, --domains-from or --demo");
+    }
+    PrepareReport report;
+    if (demo) {
+      if (!tokenizer.equals("byte")) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--demo uses the byte tokenizer; --tokenizer " + tokenizer + " is not supported");
+      }
+      report = DemoCorpus.write(out, demoBytes, blockLength, seed);
+    } else {
+      CorpusPreparer.Builder b = CorpusPreparer.builder().setOutput(out)
+          .optTokenizer(loadTokenizer()).optBlockLength(blockLength)
+          .optSplitFractions(valFraction, testFraction).optSeed(seed)
+          .optShardTokens(shardTokens);
+      if (threads != null) {
+        b.optThreads(threads);
+      }
+      if (!quiet) {
+        b.optProgress(System.err);
+      }
+      for (Map.Entry<String, List<DocumentSource>> d : sources().entrySet()) {
+        b.addDomain(d.getKey(), d.getValue());
+      }
+      report = b.build().run();
+    }
+    PrintTable.print(spec.commandLine().getOut(), report);
+    return 0;
+  }
+
+  private Tokenizer loadTokenizer() throws IOException {
+    if (tokenizer.equals("byte")) {
+      return ByteTokenizer.instance();
+    }
+    Path file = Path.of(tokenizer);
+    if (!Files.isRegularFile(file)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--tokenizer must be 'byte' or an existing tokenizer.json, got '" + tokenizer + "'");
+    }
+    return BpeTokenizer.fromHuggingFaceJson(file);
+  }
+
+  private Map<String, List<DocumentSource>> sources() throws IOException {
+    Map<String, List<DocumentSource>> out = new LinkedHashMap<>();
+    if (domainsFrom != null) {
+      if (!Files.isDirectory(domainsFrom)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--domains-from must be a directory, got '" + domainsFrom + "'");
+      }
+      try (Stream<Path> files = Files.list(domainsFrom)) {
+        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+          String name = f.getFileName().toString();
+          if (name.startsWith(".")) {
+            continue;
+          }
+          String domain = name.substring(0, name.indexOf('.') < 0 ? name.length()
+              : name.indexOf('.'));
+          out.computeIfAbsent(domain, k -> new ArrayList<>())
+              .add(FileSources.of(f, textField, separator));
+        }
+      }
+      return out;
+    }
+    for (String d : domains) {
+      int eq = d.indexOf('=');
+      if (eq <= 0 || eq == d.length() - 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--domain must be NAME=PATH[,PATH...], got '" + d + "'");
+      }
+      List<DocumentSource> list = out.computeIfAbsent(d.substring(0, eq), k -> new ArrayList<>());
+      for (String p : d.substring(eq + 1).split(",")) {
+        list.addAll(FileSources.under(Path.of(p), textField, separator));
+      }
+    }
+    return out;
+  }
+
+  /** Prints a prepare report. */
+  static final class PrintTable {
+    private PrintTable() {}
+
+    static void print(java.io.PrintWriter out, PrepareReport report) {
+      out.printf(Locale.ROOT, "corpus %s: %s tokens (%s), vocab %d, block length %d, %.1f s%n",
+          report.directory(), report.manifest().dtype().id(),
+          report.manifest().tokenizer().path("kind").asText(), report.manifest().vocabSize(),
+          report.manifest().blockLength(), report.seconds());
+      report.table().forEach(out::println);
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The {@code datamix} command line (picocli). */
+package dev.datamix.cli;
