@@ -145,6 +145,62 @@ class PrepareTest {
   }
 
   @Test
+  void interruptedPrepareLeavesThePreviousCorpusIntact() throws Exception {
+    Path out = dir.resolve("corpus");
+    CorpusPreparer.builder().setOutput(out)
+        .addDomain("d", List.of(CorpusFixtures.docs("d", Split.TRAIN, List.of("old corpus"))))
+        .build().run();
+    java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+    DocumentSource endless = new DocumentSource() {
+      @Override
+      public String name() {
+        return "endless";
+      }
+
+      @Override
+      public Optional<Split> fixedSplit() {
+        return Optional.of(Split.TRAIN);
+      }
+
+      @Override
+      public long sizeBytes() {
+        return 1;
+      }
+
+      @Override
+      public void forEach(DocumentSink sink) throws IOException {
+        for (int i = 0; ; i++) {
+          sink.accept("new document " + i);
+          writing.countDown();
+          if (Thread.currentThread().isInterrupted()) {
+            throw new java.io.InterruptedIOException("stopped at document " + i);
+          }
+        }
+      }
+    };
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t = new Thread(() -> {
+      try {
+        CorpusPreparer.builder().setOutput(out).addDomain("d", List.of(endless)).build().run();
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    t.start();
+    writing.await();
+    t.interrupt();
+    t.join(60_000);
+    assertTrue(failure.get() instanceof IOException, String.valueOf(failure.get()));
+    try (Corpus c = Corpus.open(out)) {
+      assertEquals("old corpus<|endoftext|>", decodeTrain(c, "d", Split.TRAIN));
+    }
+    try (var listing = Files.list(dir)) {
+      assertEquals(List.of(out), listing.toList(), "no temporary directory is left");
+    }
+  }
+
+  @Test
   void refusesToReplaceADirectoryThatIsNotACorpus() throws IOException {
     Path out = Files.createDirectories(dir.resolve("precious"));
     Files.writeString(out.resolve("notes.txt"), "keep me");

@@ -145,6 +145,7 @@ public final class CorpusPreparer {
       throw new IOException("prepare was interrupted; the previous corpus is untouched", e);
     } finally {
       pool.shutdownNow();
+      awaitWorkers(pool);
       bar.finish();
     }
     List<CorpusManifest.DomainEntry> entries = new ArrayList<>();
@@ -172,6 +173,27 @@ public final class CorpusPreparer {
     }
     return new CorpusManifest(dtype, tokenizer.vocabSize(), blockLength, tokenizer.eotToken(),
         tokenizer.spec(), entries);
+  }
+
+  /** Waits for interrupted workers to stop writing before their files are removed. */
+  private static void awaitWorkers(ExecutorService pool) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        try {
+          if (pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            return;
+          }
+          throw new IllegalStateException("prepare workers did not stop within 60 s");
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private Map<Split, SplitResult> process(Task task, Path temp, TokenDtype dtype)
