@@ -1,7 +1,6 @@
 /**
- * The DJL adapter: the only package of datamix that imports {@code ai.djl}. It wires any {@link
- * dev.datamix.policy.MixingPolicy} into a PyTorch-engine training loop (issue 4 of the project
- * plan). In this release the module contains no classes yet; it is built so that the dependency
- * set (DJL {@code api} 0.35.1) is resolved and checked by every build.
+ * The DJL adapter: the only package tree of datamix that imports {@code ai.djl}. Device
+ * selection lives here; the model is in {@code dev.datamix.djl.model}, the training loop in
+ * {@code dev.datamix.djl.train}.
  */
 package dev.datamix.djl;
