@@ -16,9 +16,17 @@ public class IncompatibleStateException extends RuntimeException {
     super(message, cause);
   }
 
-  /** Throws unless {@code expected.equals(found)}, naming {@code what} and both values. */
+  /**
+   * Throws unless {@code expected} equals {@code found}, naming {@code what} and both values. JSON
+   * trees are compared by their text, so {@code 5} read back from a file equals a written
+   * {@code 5L}.
+   */
   public static void check(String what, Object expected, Object found) {
-    if (!java.util.Objects.equals(expected, found)) {
+    boolean same = expected instanceof com.fasterxml.jackson.databind.JsonNode
+        && found instanceof com.fasterxml.jackson.databind.JsonNode
+        ? expected.toString().equals(found.toString())
+        : java.util.Objects.equals(expected, found);
+    if (!same) {
       throw new IncompatibleStateException(
           "incompatible state: " + what + " expected " + expected + " but found " + found);
     }

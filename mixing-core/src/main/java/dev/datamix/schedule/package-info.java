@@ -1,0 +1,2 @@
+/** Learning-rate schedules as pure functions of the step. */
+package dev.datamix.schedule;

@@ -1,0 +1,194 @@
+package dev.datamix.djl.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.config.ConfigKey;
+import dev.datamix.config.ConfigSchema;
+import dev.datamix.config.PolicyConfig;
+import dev.datamix.state.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the DJL trainer needs besides the corpus and the policy. Read from JSON through the
+ * same validation as policy configs: an unknown or ill-typed key fails naming the key.
+ *
+ * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+ * @param seed root of every random choice (weights, batches, probes)
+ * @param steps training steps
+ * @param batchSize blocks per step (split over devices)
+ * @param layers transformer blocks
+ * @param dModel model width
+ * @param heads attention heads
+ * @param mlpRatio MLP width multiple
+ * @param tiedEmbeddings whether the LM head is the token embedding
+ * @param peakLr peak learning rate
+ * @param warmupSteps linear warmup steps
+ * @param minLr learning rate at the end of the cosine decay
+ * @param weightDecay decoupled weight decay (matrices only)
+ * @param beta1 AdamW first-moment decay
+ * @param beta2 AdamW second-moment decay
+ * @param eps AdamW epsilon
+ * @param gradClip global gradient-norm clip, 0 = none
+ * @param evalBlocksPerDomain fixed validation blocks per domain for held-out loss
+ * @param evalBatchSize blocks per evaluation forward pass
+ * @param probeBatchSize blocks per gradient-alignment probe
+ * @param targetDomain corpus domain used as the target set (excluded from training), or ""
+ * @param targetBlocks how many target blocks the probes may use
+ * @param trainDomains domains to train on; empty = every domain but the target
+ * @param checkpointEvery steps between checkpoints, 0 = only at the end
+ * @param maxNonFiniteInARow consecutive non-finite losses tolerated before stopping
+ * @param logEvery steps between progress lines
+ */
+public record TrainingConfig(String device, long seed, long steps, int batchSize, int layers,
+    int dModel, int heads, int mlpRatio, boolean tiedEmbeddings, double peakLr, long warmupSteps,
+    double minLr, double weightDecay, double beta1, double beta2, double eps, double gradClip,
+    int evalBlocksPerDomain, int evalBatchSize, int probeBatchSize, String targetDomain,
+    int targetBlocks, List<String> trainDomains, long checkpointEvery, int maxNonFiniteInARow,
+    int logEvery) {
+
+  static final ConfigKey<String> DEVICE = ConfigKey.custom("device", "auto | cpu | gpu | gpu:N",
+      "auto", "devices to train on", n -> text(n), Json.mapper()::valueToTree);
+  static final ConfigKey<Long> SEED = ConfigKey.integer("seed", 0L, "seed", v -> true, "");
+  static final ConfigKey<Long> STEPS = ConfigKey.integer("steps", 300L, "training steps",
+      v -> v > 0, "> 0");
+  static final ConfigKey<Long> BATCH = ConfigKey.integer("batchSize", 16L, "blocks per step",
+      v -> v > 0 && v <= 1 << 16, "in [1, 65536]");
+  static final ConfigKey<Long> LAYERS = ConfigKey.integer("layers", 4L, "transformer blocks",
+      v -> v > 0, "> 0");
+  static final ConfigKey<Long> DMODEL = ConfigKey.integer("dModel", 128L, "model width",
+      v -> v > 0, "> 0");
+  static final ConfigKey<Long> HEADS = ConfigKey.integer("heads", 4L, "attention heads",
+      v -> v > 0, "> 0");
+  static final ConfigKey<Long> MLP = ConfigKey.integer("mlpRatio", 4L, "MLP width multiple",
+      v -> v > 0, "> 0");
+  static final ConfigKey<Boolean> TIED = ConfigKey.bool("tiedEmbeddings", true,
+      "LM head shares the token embedding");
+  static final ConfigKey<Double> PEAK_LR = ConfigKey.number("peakLr", 1e-3, "peak learning rate",
+      v -> v > 0, "> 0");
+  static final ConfigKey<Long> WARMUP = ConfigKey.integer("warmupSteps", 30L,
+      "linear warmup steps", v -> v >= 0, ">= 0");
+  static final ConfigKey<Double> MIN_LR = ConfigKey.number("minLr", 1e-4,
+      "learning rate at the end of the cosine decay", v -> v >= 0, ">= 0");
+  static final ConfigKey<Double> WD = ConfigKey.number("weightDecay", 0.1,
+      "decoupled weight decay on matrices", v -> v >= 0, ">= 0");
+  static final ConfigKey<Double> BETA1 = ConfigKey.number("beta1", 0.9, "AdamW beta1",
+      v -> v >= 0 && v < 1, "in [0, 1)");
+  static final ConfigKey<Double> BETA2 = ConfigKey.number("beta2", 0.95, "AdamW beta2",
+      v -> v >= 0 && v < 1, "in [0, 1)");
+  static final ConfigKey<Double> EPS = ConfigKey.number("eps", 1e-8, "AdamW epsilon",
+      v -> v > 0, "> 0");
+  static final ConfigKey<Double> CLIP = ConfigKey.number("gradClip", 1.0,
+      "global gradient-norm clip (0 = none)", v -> v >= 0, ">= 0");
+  static final ConfigKey<Long> EVAL_BLOCKS = ConfigKey.integer("evalBlocksPerDomain", 16L,
+      "fixed validation blocks per domain for held-out loss", v -> v > 0, "> 0");
+  static final ConfigKey<Long> EVAL_BATCH = ConfigKey.integer("evalBatchSize", 32L,
+      "blocks per evaluation forward pass", v -> v > 0, "> 0");
+  static final ConfigKey<Long> PROBE_BATCH = ConfigKey.integer("probeBatchSize", 8L,
+      "blocks per gradient-alignment probe", v -> v > 0, "> 0");
+  static final ConfigKey<String> TARGET = ConfigKey.custom("targetDomain", "string", "",
+      "corpus domain used as the target set (not trained on); empty = none", n -> text(n),
+      Json.mapper()::valueToTree);
+  static final ConfigKey<Long> TARGET_BLOCKS = ConfigKey.integer("targetBlocks", 64L,
+      "target blocks the gradient probes may use", v -> v > 0, "> 0");
+  static final ConfigKey<List<String>> TRAIN_DOMAINS = ConfigKey.custom("trainDomains",
+      "array of domain names", List.of(), "domains to train on; empty = all but the target",
+      TrainingConfig::names, v -> {
+        ArrayNode a = Json.array();
+        v.forEach(a::add);
+        return a;
+      });
+  static final ConfigKey<Long> CKPT = ConfigKey.integer("checkpointEvery", 0L,
+      "steps between checkpoints (0 = at the end only)", v -> v >= 0, ">= 0");
+  static final ConfigKey<Long> MAX_NAN = ConfigKey.integer("maxNonFiniteInARow", 5L,
+      "consecutive non-finite losses tolerated before stopping", v -> v >= 0, ">= 0");
+  static final ConfigKey<Long> LOG_EVERY = ConfigKey.integer("logEvery", 10L,
+      "steps between progress lines", v -> v > 0, "> 0");
+
+  /** The accepted keys, with defaults and descriptions. */
+  public static final ConfigSchema SCHEMA = ConfigSchema.of("trainer", List.of(DEVICE, SEED,
+      STEPS, BATCH, LAYERS, DMODEL, HEADS, MLP, TIED, PEAK_LR, WARMUP, MIN_LR, WD, BETA1, BETA2,
+      EPS, CLIP, EVAL_BLOCKS, EVAL_BATCH, PROBE_BATCH, TARGET, TARGET_BLOCKS, TRAIN_DOMAINS, CKPT,
+      MAX_NAN, LOG_EVERY));
+
+  /** Validates cross-field constraints. */
+  public TrainingConfig {
+    trainDomains = List.copyOf(trainDomains);
+    if (dModel % heads != 0) {
+      throw new IllegalArgumentException(
+          "dModel (" + dModel + ") must be divisible by heads, got heads " + heads);
+    }
+    if (minLr > peakLr) {
+      throw new IllegalArgumentException("minLr (" + minLr + ") must be <= peakLr " + peakLr);
+    }
+    if (warmupSteps > steps) {
+      throw new IllegalArgumentException(
+          "warmupSteps (" + warmupSteps + ") must be <= steps " + steps);
+    }
+  }
+
+  private static String text(JsonNode n) {
+    if (!n.isTextual()) {
+      throw new IllegalArgumentException("must be a string");
+    }
+    return n.textValue();
+  }
+
+  private static List<String> names(JsonNode n) {
+    if (!n.isArray()) {
+      throw new IllegalArgumentException("must be an array of domain names");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : n) {
+      out.add(text(e));
+    }
+    return out;
+  }
+
+  /** All defaults. */
+  public static TrainingConfig defaults() {
+    return fromJson(Json.object());
+  }
+
+  /**
+   * Reads a config object; absent keys take their defaults.
+   *
+   * @throws IllegalArgumentException naming an unknown, ill-typed or inconsistent key
+   */
+  public static TrainingConfig fromJson(JsonNode json) {
+    PolicyConfig c = SCHEMA.parse(json);
+    return new TrainingConfig(c.get(DEVICE), c.get(SEED), c.get(STEPS), c.get(BATCH).intValue(),
+        c.get(LAYERS).intValue(), c.get(DMODEL).intValue(), c.get(HEADS).intValue(),
+        c.get(MLP).intValue(), c.get(TIED), c.get(PEAK_LR), c.get(WARMUP), c.get(MIN_LR),
+        c.get(WD), c.get(BETA1), c.get(BETA2), c.get(EPS), c.get(CLIP),
+        c.get(EVAL_BLOCKS).intValue(), c.get(EVAL_BATCH).intValue(),
+        c.get(PROBE_BATCH).intValue(), c.get(TARGET), c.get(TARGET_BLOCKS).intValue(),
+        c.get(TRAIN_DOMAINS), c.get(CKPT), c.get(MAX_NAN).intValue(), c.get(LOG_EVERY).intValue());
+  }
+
+  /** This config as JSON (every key). */
+  public ObjectNode toJson() {
+    ObjectNode o = Json.object();
+    o.put("device", device).put("seed", seed).put("steps", steps).put("batchSize", batchSize)
+        .put("layers", layers).put("dModel", dModel).put("heads", heads)
+        .put("mlpRatio", mlpRatio).put("tiedEmbeddings", tiedEmbeddings).put("peakLr", peakLr)
+        .put("warmupSteps", warmupSteps).put("minLr", minLr).put("weightDecay", weightDecay)
+        .put("beta1", beta1).put("beta2", beta2).put("eps", eps).put("gradClip", gradClip)
+        .put("evalBlocksPerDomain", evalBlocksPerDomain).put("evalBatchSize", evalBatchSize)
+        .put("probeBatchSize", probeBatchSize).put("targetDomain", targetDomain)
+        .put("targetBlocks", targetBlocks);
+    ArrayNode a = o.putArray("trainDomains");
+    trainDomains.forEach(a::add);
+    o.put("checkpointEvery", checkpointEvery).put("maxNonFiniteInARow", maxNonFiniteInARow)
+        .put("logEvery", logEvery);
+    return o;
+  }
+
+  /** This config with other values for some keys (JSON object of overrides). */
+  public TrainingConfig with(JsonNode overrides) {
+    ObjectNode o = toJson();
+    overrides.fields().forEachRemaining(e -> o.set(e.getKey(), e.getValue()));
+    return fromJson(o);
+  }
+}
