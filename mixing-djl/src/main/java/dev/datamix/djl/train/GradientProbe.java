@@ -119,6 +119,18 @@ public final class GradientProbe {
     return out;
   }
 
+  int[] assemblerTokens() {
+    return assembler.tokens();
+  }
+
+  int batchSize() {
+    return batch;
+  }
+
+  int rowLength() {
+    return assembler.rowLength();
+  }
+
   static double dot(List<NDArray> a, List<NDArray> b) {
     double s = 0;
     for (int i = 0; i < a.size(); i++) {
