@@ -1,0 +1,98 @@
+package dev.datamix.djl.adapter;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import dev.datamix.djl.model.LanguageModelLoss;
+import dev.datamix.mixture.Domain;
+import dev.datamix.run.DataMixer;
+import dev.datamix.signal.BlockLosses;
+import dev.datamix.signal.DoubleVector;
+import dev.datamix.signal.Observation;
+import dev.datamix.signal.SignalKind;
+import dev.datamix.signal.SignalRequest;
+import java.util.List;
+
+/**
+ * Feeds a DJL training loop's losses back to the policy: after every training batch it computes
+ * the per-block next-token loss from the batch's predictions and labels, maps each row back to
+ * its {@code (domain, block)} through the batch's indices (sliced per device, since DJL's {@code
+ * Batch.split} hands every device the full index list), and sends the per-domain training loss
+ * and the per-block losses the policy asked for. It counts steps itself (DJL's tracker update
+ * count can advance once per device). Non-finite losses are never sent.
+ */
+public final class MixingTrainingListener extends TrainingListenerAdapter {
+  private final DataMixer mixer;
+  private final MixtureBatchSampler sampler;
+  private final BlockIndex index;
+  private final List<Domain> domains;
+  private long step;
+
+  /**
+   * @param startStep the step of the first batch (as given to the sampler)
+   */
+  public MixingTrainingListener(DataMixer mixer, MixtureBatchSampler sampler, BlockIndex index,
+      long startStep) {
+    this.mixer = mixer;
+    this.sampler = sampler;
+    this.index = index;
+    this.domains = mixer.policy().domains();
+    this.step = startStep;
+  }
+
+  /** The step the next batch belongs to. */
+  public long step() {
+    return step;
+  }
+
+  @Override
+  public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+    List<?> indices = batchData.getBatch().getIndices();
+    int n = indices.size();
+    float[] losses = new float[n];
+    int from = 0;
+    Device[] devices = trainer.getDevices();
+    for (Device device : devices) {
+      NDList pred = batchData.getPredictions().get(device);
+      NDList labels = batchData.getLabels().get(device);
+      if (pred == null) {
+        continue;
+      }
+      NDArray perBlock = LanguageModelLoss.perBlock(pred.head(), labels.head());
+      float[] v = perBlock.toFloatArray();
+      System.arraycopy(v, 0, losses, from, v.length);
+      from += v.length;
+    }
+    SignalRequest request = sampler.pendingRequest();
+    int[] doms = new int[n];
+    long[] blocks = new long[n];
+    double[] sum = new double[domains.size()];
+    double[] count = new double[domains.size()];
+    boolean finite = true;
+    for (int i = 0; i < n; i++) {
+      long flat = ((Number) indices.get(i)).longValue();
+      doms[i] = index.domainOf(flat);
+      blocks[i] = index.blockOf(flat);
+      finite &= Float.isFinite(losses[i]);
+      sum[doms[i]] += losses[i];
+      count[doms[i]]++;
+    }
+    if (finite) {
+      if (request.contains(SignalKind.TRAINING_LOSS)) {
+        double[] mean = new double[sum.length];
+        for (int d = 0; d < mean.length; d++) {
+          mean[d] = count[d] > 0 ? sum[d] / count[d] : Double.NaN;
+        }
+        mixer.observe(new Observation.TrainingLoss(step, DoubleVector.of(mean),
+            DoubleVector.of(count)));
+      }
+      if (request.contains(SignalKind.BLOCK_LOSSES)) {
+        mixer.observe(BlockLosses.of(step, doms, blocks, losses, n));
+      }
+    }
+    sampler.reported(step);
+    step++;
+  }
+}
