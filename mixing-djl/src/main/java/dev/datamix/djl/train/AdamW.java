@@ -1,6 +1,8 @@
 package dev.datamix.djl.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
@@ -72,10 +74,14 @@ public final class AdamW implements ParameterServer {
 
   @Override
   public void update(String parameterId, NDArray[] grads, NDArray[] params) {
-    NDArray sum = grads[0].duplicate();
-    for (int i = 1; i < grads.length; i++) {
-      try (NDArray g = grads[i].toDevice(sum.getDevice(), true)) {
-        sum.addi(g);
+    // One device: the parameter's own gradient is read again in apply(), no copy needed.
+    NDArray sum = null;
+    if (grads.length > 1) {
+      sum = grads[0].duplicate();
+      for (int i = 1; i < grads.length; i++) {
+        try (NDArray g = grads[i].toDevice(sum.getDevice(), true)) {
+          sum.addi(g);
+        }
       }
     }
     Pending old = pending.put(parameterId, new Pending(sum, params.clone()));
@@ -86,24 +92,41 @@ public final class AdamW implements ParameterServer {
 
   /** The L2 norm of the summed gradient over all parameters, in the model's parameter order. */
   public double globalGradNorm() {
-    double sq = 0;
+    NDList squares = new NDList();
     for (Parameter p : order) {
       Pending pd = pending.get(p.getId());
       if (pd != null) {
-        sq += pd.gradient.square().sum().getFloat();
+        NDArray g = pd.gradient();
+        squares.add(g.square().sum());
+        if (pd.sum == null) {
+          g.close();
+        }
       }
     }
+    if (squares.isEmpty()) {
+      return 0;
+    }
+    double sq = NDArrays.stack(squares).sum().getFloat();
+    squares.close();
     return Math.sqrt(sq);
   }
 
   /**
    * Updates every device copy with the held gradients, scaled by {@code gradScale} (the clipping
    * factor, at most 1), at learning rate {@code lr}; then zeroes the gradients.
+   *
+   * <p>With {@code s} the scale and {@code t} this update's number: {@code m ← β1·m + (1−β1)·s·g},
+   * {@code v ← β2·v + (1−β2)·(s·g)²}, {@code w ← w·(1 − lr·wd) − lr·√(1−β2^t)/(1−β1^t) · m/(√v +
+   * ε)} — Kingma and Ba's efficient form (ε added before the bias correction), decay decoupled
+   * and only on parameters with two or more dimensions. It runs as PyTorch's fused update
+   * through DJL ({@code NDArrayEx.adamUpdate}); the moments are this object's arrays, so they
+   * can be exported.
    */
   public void apply(double lr, double gradScale) {
     updates++;
     double c1 = 1 - Math.pow(beta1, updates);
     double c2 = 1 - Math.pow(beta2, updates);
+    float lrCorrected = (float) (lr * Math.sqrt(c2) / c1);
     for (Parameter p : order) {
       Pending pd = pending.get(p.getId());
       if (pd == null) {
@@ -111,20 +134,21 @@ public final class AdamW implements ParameterServer {
       }
       NDArray[] m = moments(firstMoment, p.getId(), pd.params);
       NDArray[] v = moments(secondMoment, p.getId(), pd.params);
-      boolean decay = weightDecay > 0 && pd.params[0].getShape().dimension() >= 2;
+      float decay = pd.params[0].getShape().dimension() >= 2 ? (float) weightDecay : 0f;
+      NDArray summed = pd.gradient();
       for (int d = 0; d < pd.params.length; d++) {
         NDArray w = pd.params[d];
-        try (NDArray g0 = pd.gradient.toDevice(w.getDevice(), true);
-            NDArray g = gradScale < 1 ? g0.mul(gradScale) : g0.duplicate()) {
-          m[d].muli(beta1).addi(g.mul(1 - beta1));
-          v[d].muli(beta2).addi(g.square().muli(1 - beta2));
-          NDArray step = m[d].div(c1).divi(v[d].div(c2).sqrt().addi(eps));
-          if (decay) {
-            step.addi(w.mul(weightDecay));
-          }
-          w.subi(step.muli(lr));
-          step.close();
+        boolean local = summed.getDevice().equals(w.getDevice());
+        NDArray g = local ? summed : summed.toDevice(w.getDevice(), true);
+        w.getNDArrayInternal().adamUpdate(new NDList(w, g, m[d], v[d]), new NDList(w),
+            (float) lr, lrCorrected, decay, (float) gradScale, -1f, (float) beta1,
+            (float) beta2, (float) eps, false, true);
+        if (!local) {
+          g.close();
         }
+      }
+      if (pd.sum == null) {
+        summed.close();
       }
     }
     discard();
@@ -231,10 +255,17 @@ public final class AdamW implements ParameterServer {
    */
   public record State(long updates, List<float[]> firstMoments, List<float[]> secondMoments) {}
 
-  private record Pending(NDArray gradient, NDArray[] params) implements AutoCloseable {
+  /** Held gradients: the sum over devices, or null when the one device's own gradient is used. */
+  private record Pending(NDArray sum, NDArray[] params) implements AutoCloseable {
+    NDArray gradient() {
+      return sum != null ? sum : params[0].getGradient();
+    }
+
     @Override
     public void close() {
-      gradient.close();
+      if (sum != null) {
+        sum.close();
+      }
     }
   }
 }

@@ -259,6 +259,7 @@ public final class MixingTrainer implements AutoCloseable {
 
   private StepResult runStep() {
     long t = step;
+    long stepStart = System.nanoTime();
     double[] time = new double[6]; // data, forwardBackward, optimizer, policy, probes, eval
     ObjectNode line = Json.object();
     line.put("step", t);
@@ -354,6 +355,8 @@ public final class MixingTrainer implements AutoCloseable {
       for (int i = 0; i < keys.length; i++) {
         tm.put(keys[i], time[i] / 1e6);
       }
+      double wallMs = (System.nanoTime() - stepStart) / 1e6;
+      tm.put("total", wallMs);
       writeMetrics(line);
       step = t + 1;
       if (!finite && nonFiniteInARow > config.maxNonFiniteInARow()) {
@@ -361,7 +364,7 @@ public final class MixingTrainer implements AutoCloseable {
             + "(last at step " + t + ", maxNonFiniteInARow " + config.maxNonFiniteInARow()
             + "); lower peakLr (" + config.peakLr() + ") or set gradClip");
       }
-      return new StepResult(t, loss, lr, perBlock, requested, !finite);
+      return new StepResult(t, loss, lr, perBlock, requested, !finite, wallMs);
     } catch (EngineException e) {
       String msg = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
       if (msg.contains("out of memory") || msg.contains("can't allocate")
@@ -588,9 +591,10 @@ public final class MixingTrainer implements AutoCloseable {
    * @param perBlockLoss the per-block losses, in batch order
    * @param mixture the policy's mixture
    * @param skipped whether the update was skipped (non-finite loss)
+   * @param wallMillis wall time of the step, signals and metrics included
    */
   public record StepResult(long step, double loss, double learningRate, float[] perBlockLoss,
-      Mixture mixture, boolean skipped) {}
+      Mixture mixture, boolean skipped, double wallMillis) {}
 
   /** Builds a {@link MixingTrainer}. */
   public static final class Builder {
