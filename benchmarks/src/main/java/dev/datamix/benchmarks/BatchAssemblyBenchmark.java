@@ -9,13 +9,12 @@ import dev.datamix.mixture.Mixture;
 import dev.datamix.sampler.BlockBatch;
 import dev.datamix.sampler.MixtureSampler;
 import dev.datamix.sampler.SamplerOptions;
+import dev.datamix.state.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -72,11 +71,7 @@ public class BatchAssemblyBenchmark {
   @TearDown
   public void tearDown() throws IOException {
     corpus.close();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    AtomicFiles.deleteRecursively(dir);
   }
 
   /** Assembles one batch of 32 blocks; the score is in tokens (32 × 1,025 per invocation). */

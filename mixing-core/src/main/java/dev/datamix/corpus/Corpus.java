@@ -3,6 +3,7 @@ package dev.datamix.corpus;
 import dev.datamix.mixture.Domain;
 import dev.datamix.random.Seeds;
 import dev.datamix.state.Json;
+import dev.datamix.util.SortedLongs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -289,17 +290,7 @@ public final class Corpus implements AutoCloseable {
     }
 
     private int shardOf(long token) {
-      int lo = 0;
-      int hi = shards.length - 1;
-      while (lo < hi) {
-        int mid = (lo + hi + 1) >>> 1;
-        if (starts[mid] <= token) {
-          lo = mid;
-        } else {
-          hi = mid - 1;
-        }
-      }
-      return lo;
+      return SortedLongs.floorIndex(starts, shards.length, token);
     }
   }
 }

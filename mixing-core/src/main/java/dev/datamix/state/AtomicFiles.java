@@ -26,6 +26,18 @@ public final class AtomicFiles {
     }
   }
 
+  /** Deletes {@code path} and everything below it; a missing path is not an error. */
+  public static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   /** Renames {@code from} to {@code to} atomically where the file system can, replacing files. */
   public static void move(Path from, Path to) throws IOException {
     try {

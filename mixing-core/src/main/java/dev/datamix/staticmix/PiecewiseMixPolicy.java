@@ -13,6 +13,7 @@ import dev.datamix.policy.MixingPolicyProvider;
 import dev.datamix.policy.PolicyContext;
 import dev.datamix.state.Json;
 import dev.datamix.state.StateReader;
+import dev.datamix.util.SortedLongs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,17 +55,7 @@ public final class PiecewiseMixPolicy extends AbstractMixingPolicy {
   }
 
   private int segmentAt(long step) {
-    int lo = 0;
-    int hi = starts.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (starts[mid] <= step) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
+    return SortedLongs.floorIndex(starts, starts.length, step);
   }
 
   @Override

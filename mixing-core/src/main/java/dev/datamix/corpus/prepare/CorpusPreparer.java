@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Ingests text into a corpus directory: tokenises every document of every source, appends the
@@ -95,7 +93,7 @@ public final class CorpusPreparer {
       return new PrepareReport(output, manifest, (System.nanoTime() - start) / 1e9);
     } finally {
       if (Files.exists(temp)) {
-        deleteRecursively(temp);
+        AtomicFiles.deleteRecursively(temp);
       }
     }
   }
@@ -256,15 +254,7 @@ public final class CorpusPreparer {
     Path old = output.resolveSibling(output.getFileName() + ".old-" + System.nanoTime());
     AtomicFiles.move(output, old);
     AtomicFiles.move(temp, output);
-    deleteRecursively(old);
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    AtomicFiles.deleteRecursively(old);
   }
 
   private record Task(String domain, int index, DocumentSource source) {}

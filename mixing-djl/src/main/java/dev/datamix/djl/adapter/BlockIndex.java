@@ -1,6 +1,7 @@
 package dev.datamix.djl.adapter;
 
 import dev.datamix.mixture.Domain;
+import dev.datamix.util.SortedLongs;
 import java.util.List;
 
 /**
@@ -33,17 +34,7 @@ public final class BlockIndex {
     if (flat < 0 || flat >= size()) {
       throw new IndexOutOfBoundsException("index " + flat + " outside [0, " + size() + ")");
     }
-    int lo = 0;
-    int hi = offsets.length - 2;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (offsets[mid] <= flat) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
+    return SortedLongs.floorIndex(offsets, offsets.length - 1, flat);
   }
 
   /** The block (within its domain) of a flat index. */

@@ -13,9 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A training checkpoint directory: {@code state.json} (step, configs, policy and sampler state,
@@ -44,14 +42,14 @@ final class Checkpoint {
       writeTensors(tmp.resolve("optimizer.bin"), moments);
       Path dir = root.resolve(name);
       if (Files.exists(dir)) {
-        deleteRecursively(dir);
+        AtomicFiles.deleteRecursively(dir);
       }
       AtomicFiles.move(tmp, dir);
       AtomicFiles.writeString(root.resolve("latest"), name + "\n");
       return dir;
     } finally {
       if (Files.exists(tmp)) {
-        deleteRecursively(tmp);
+        AtomicFiles.deleteRecursively(tmp);
       }
     }
   }
@@ -136,11 +134,4 @@ final class Checkpoint {
     return out;
   }
 
-  static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

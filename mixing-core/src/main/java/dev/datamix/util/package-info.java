@@ -1,0 +1,2 @@
+/** Small helpers shared by several packages. */
+package dev.datamix.util;
