@@ -420,7 +420,7 @@ public final class MixingTrainer implements AutoCloseable {
     for (int d = 0; d < k; d++) {
       mean[d] = count[d] > 0 ? sum[d] / count[d] : Double.NaN;
     }
-    putDomainValues(line, "trainLoss", mean, null);
+    putDomainValues(line, "trainLoss", mean, Split.TRAIN);
     if (request.contains(SignalKind.TRAINING_LOSS)) {
       mixer.observe(new Observation.TrainingLoss(t, DoubleVector.of(mean),
           DoubleVector.of(count)));

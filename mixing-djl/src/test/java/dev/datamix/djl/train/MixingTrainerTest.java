@@ -157,7 +157,8 @@ class MixingTrainerTest {
       assertEquals(18, training);
       assertEquals(18, blocks);
       JsonNode line = Json.parse(Files.readAllLines(dir.resolve("run/metrics.jsonl")).get(10));
-      assertTrue(line.has("heldOut") && line.has("heldOutBpb") && line.has("alignment"));
+      assertTrue(line.has("heldOut") && line.has("heldOutBpb") && line.has("alignment")
+          && line.has("trainLossBpb"));
       for (String k : List.of("data", "forwardBackward", "optimizer", "policy", "probes",
           "eval")) {
         assertTrue(line.get("timeMs").has(k), k);
