@@ -210,6 +210,16 @@ public final class MixingTrainer implements AutoCloseable {
    * and when it stops.
    */
   public List<StepResult> trainUntil(long end) throws IOException {
+    List<StepResult> out = runSteps(end);
+    saveCheckpoint();
+    return out;
+  }
+
+  /**
+   * Trains until step {@code end} (exclusive), checkpointing every {@code checkpointEvery} steps
+   * but not when it stops (for callers that interleave their own measurements).
+   */
+  public List<StepResult> runSteps(long end) throws IOException {
     List<StepResult> out = new ArrayList<>();
     long start = System.nanoTime();
     long startTokens = tokensSeen;
@@ -234,8 +244,6 @@ public final class MixingTrainer implements AutoCloseable {
     if (progress != null) {
       progress.println();
     }
-    saveCheckpoint();
-    metrics.flush();
     return out;
   }
 
@@ -250,6 +258,35 @@ public final class MixingTrainer implements AutoCloseable {
       scope.suppressNotUsedWarning();
       return e.evaluate(model, ps, manager, devices[0]);
     }
+  }
+
+  /**
+   * Mean loss (nats per token) of the current model on fixed blocks of any corpus domain (a
+   * training domain or the target) in {@code split}; NaN if the domain has no block there.
+   */
+  public double evaluateDomain(String name, Split split) {
+    HeldOutEvaluator e = new HeldOutEvaluator(corpus, split,
+        new int[] {corpus.domainIndex(name)}, config.evalBlocksPerDomain(),
+        config.evalBatchSize());
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      return e.evaluate(model, ps, manager, devices[0])[0];
+    }
+  }
+
+  /** The corpus. */
+  public Corpus corpus() {
+    return corpus;
+  }
+
+  /** The training configuration. */
+  public TrainingConfig config() {
+    return config;
+  }
+
+  /** Tokens trained on so far. */
+  public long tokensSeen() {
+    return tokensSeen;
   }
 
   /** Bits per byte of a per-token loss of training domain {@code d} on {@code split}. */

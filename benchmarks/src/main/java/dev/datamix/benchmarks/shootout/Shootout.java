@@ -1,0 +1,254 @@
+package dev.datamix.benchmarks.shootout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.corpus.Corpus;
+import dev.datamix.corpus.CorpusManifest;
+import dev.datamix.corpus.Split;
+import dev.datamix.corpus.demo.DemoCorpus;
+import dev.datamix.djl.train.MixingTrainer;
+import dev.datamix.djl.train.TrainingConfig;
+import dev.datamix.mixture.Domain;
+import dev.datamix.state.AtomicFiles;
+import dev.datamix.state.Json;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The policy shoot-out: every policy config × seed trained with the same model, token budget,
+ * batch and schedule; test-split loss curves; a Markdown table, plots, and the raw JSONL of every
+ * run. Finished runs are skipped and an interrupted run resumes from its last checkpoint, so a
+ * crashed shoot-out picks up where it stopped.
+ *
+ * <p>Output directory: {@code spec.json}, {@code corpus/} (for the demo corpus), {@code
+ * runs/<label>-s<seed>/} ({@code metrics.jsonl}, {@code curve.jsonl}, {@code result.json},
+ * checkpoints), {@code report.md}, {@code plots/}.
+ */
+public final class Shootout {
+  private final ShootoutSpec spec;
+  private final Path out;
+  private final PrintStream progress;
+
+  /**
+   * @param spec what to run
+   * @param out the output directory (created)
+   * @param progress where progress lines go, or null
+   */
+  public Shootout(ShootoutSpec spec, Path out, PrintStream progress) {
+    this.spec = spec;
+    this.out = out;
+    this.progress = progress;
+  }
+
+  /**
+   * Usage: {@code Shootout --out DIR [--quick | --spec FILE] [--corpus PATH] [--report-only]}.
+   */
+  public static void main(String[] args) throws IOException {
+    Path outDir = null;
+    ShootoutSpec spec = ShootoutSpec.standard();
+    String corpus = null;
+    boolean reportOnly = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--out" -> outDir = Path.of(args[++i]);
+        case "--quick" -> spec = ShootoutSpec.quick();
+        case "--spec" -> spec = ShootoutSpec.fromJson(Json.read(Path.of(args[++i])), spec);
+        case "--corpus" -> corpus = args[++i];
+        case "--report-only" -> reportOnly = true;
+        default -> throw new IllegalArgumentException("unknown option '" + args[i]
+            + "'; known: --out DIR, --quick, --spec FILE, --corpus PATH, --report-only");
+      }
+    }
+    if (outDir == null) {
+      throw new IllegalArgumentException("--out DIR is required");
+    }
+    if (corpus != null) {
+      spec = new ShootoutSpec(corpus, spec.demoBytes(), spec.demoBlockLength(), spec.trainer(),
+          spec.policies(), spec.seeds(), spec.evalEvery(), spec.reference());
+    }
+    Shootout s = new Shootout(spec, outDir, System.err);
+    if (!reportOnly) {
+      s.run();
+    }
+    ShootoutReport.write(outDir);
+    System.out.println("wrote " + outDir.resolve("report.md"));
+  }
+
+  /** Runs every missing run; returns the result files. */
+  public List<Path> run() throws IOException {
+    Files.createDirectories(out);
+    Path specFile = out.resolve("spec.json");
+    ObjectNode specJson = toJson();
+    if (Files.exists(specFile)) {
+      JsonNode previous = Json.read(specFile);
+      if (!previous.toString().equals(specJson.toString())) {
+        throw new IllegalArgumentException("output " + out + " holds a shoot-out with another "
+            + "spec; use a new directory (found " + specFile + ")");
+      }
+    }
+    AtomicFiles.writeString(specFile, Json.write(specJson));
+    Path corpusDir = corpusDirectory();
+    List<Path> results = new ArrayList<>();
+    int total = spec.policies().size() * spec.seeds().size();
+    int index = 0;
+    try (Corpus corpus = Corpus.open(corpusDir)) {
+      for (long seed : spec.seeds()) {
+        for (ShootoutSpec.Entry e : spec.policies()) {
+          index++;
+          Path runDir = out.resolve("runs").resolve(e.label() + "-s" + seed);
+          Path result = runDir.resolve("result.json");
+          if (Files.exists(result)) {
+            log("[%d/%d] %s seed %d: done earlier, skipped", index, total, e.label(), seed);
+          } else {
+            runOne(corpus, e, seed, runDir, index, total);
+          }
+          results.add(result);
+        }
+      }
+    }
+    return results;
+  }
+
+  private ObjectNode toJson() {
+    ObjectNode o = Json.object();
+    o.put("corpus", spec.corpus());
+    o.put("demoBytes", spec.demoBytes());
+    o.put("demoBlockLength", spec.demoBlockLength());
+    o.set("trainer", spec.trainer());
+    ArrayNode ps = o.putArray("policies");
+    for (ShootoutSpec.Entry e : spec.policies()) {
+      ps.addObject().put("label", e.label()).set("policy", e.policy());
+    }
+    ArrayNode seeds = o.putArray("seeds");
+    spec.seeds().forEach(seeds::add);
+    o.put("evalEvery", spec.evalEvery());
+    o.put("reference", spec.reference());
+    return o;
+  }
+
+  private Path corpusDirectory() throws IOException {
+    if (!spec.corpus().equals("demo")) {
+      return Path.of(spec.corpus());
+    }
+    Path dir = out.resolve("corpus");
+    if (!Files.exists(dir.resolve(CorpusManifest.FILE_NAME))) {
+      log("generating the demo corpus (%d bytes per main domain) in %s", spec.demoBytes(), dir);
+      DemoCorpus.write(dir, spec.demoBytes(), spec.demoBlockLength(), 1);
+    }
+    return dir;
+  }
+
+  private void runOne(Corpus corpus, ShootoutSpec.Entry entry, long seed, Path runDir,
+      int index, int total) throws IOException {
+    ObjectNode trainerJson = spec.trainer().deepCopy();
+    trainerJson.put("seed", seed);
+    trainerJson.put("checkpointEvery", 0);
+    TrainingConfig cfg = TrainingConfig.fromJson(trainerJson);
+    boolean resume = Files.exists(runDir.resolve("checkpoints").resolve("latest"));
+    MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
+        .setPolicy(entry.policy()).setRunDirectory(runDir);
+    if (resume) {
+      b.resume();
+    }
+    try (MixingTrainer t = b.build()) {
+      Path curveFile = runDir.resolve("curve.jsonl");
+      List<String> curve = new ArrayList<>();
+      double wallBefore = 0;
+      if (resume && Files.exists(curveFile)) {
+        for (String l : Files.readAllLines(curveFile)) {
+          JsonNode n = Json.parse(l);
+          if (n.path("step").asLong() <= t.step()) {
+            curve.add(l);
+            wallBefore = n.path("wallSeconds").asDouble();
+          }
+        }
+        log("[%d/%d] %s seed %d: resuming at step %d", index, total, entry.label(), seed,
+            t.step());
+      }
+      long start = System.nanoTime();
+      if (curve.isEmpty()) {
+        curve.add(evaluate(t, 0).toString());
+      }
+      Files.write(curveFile, curve);
+      while (t.step() < cfg.steps()) {
+        long next = Math.min(cfg.steps(), (t.step() / spec.evalEvery() + 1) * spec.evalEvery());
+        t.runSteps(next);
+        ObjectNode point = evaluate(t, wallBefore + (System.nanoTime() - start) / 1e9);
+        Files.writeString(curveFile, point + "\n", java.nio.file.StandardOpenOption.APPEND);
+        t.saveCheckpoint();
+        log("[%d/%d] %s seed %d: step %d/%d, test mean %.4f bits/byte", index, total,
+            entry.label(), seed, t.step(), cfg.steps(), point.path("meanBpb").asDouble());
+      }
+      ObjectNode result = Json.object();
+      result.put("label", entry.label());
+      result.set("policy", entry.policy());
+      result.put("static", entry.isStatic());
+      result.put("seed", seed);
+      result.put("steps", cfg.steps());
+      result.put("tokens", t.tokensSeen());
+      List<String> lines = Files.readAllLines(curveFile);
+      result.put("wallSeconds", Json.parse(lines.get(lines.size() - 1)).path("wallSeconds")
+          .asDouble());
+      ArrayNode c = result.putArray("curve");
+      lines.forEach(l -> c.add(Json.parse(l)));
+      result.set("time", medianTimes(runDir.resolve("metrics.jsonl")));
+      AtomicFiles.writeString(runDir.resolve("result.json"), Json.write(result));
+    }
+  }
+
+  private ObjectNode evaluate(MixingTrainer t, double wallSeconds) {
+    ObjectNode p = Json.object();
+    p.put("step", t.step());
+    p.put("tokens", t.tokensSeen());
+    p.put("wallSeconds", wallSeconds);
+    double[] nats = t.evaluate(Split.TEST);
+    ObjectNode bpb = p.putObject("bpb");
+    double mean = 0;
+    List<Domain> domains = t.domains();
+    for (int d = 0; d < domains.size(); d++) {
+      double v = t.bitsPerByte(nats[d], d, Split.TEST);
+      bpb.put(domains.get(d).name(), v);
+      mean += v / domains.size();
+    }
+    p.put("meanBpb", mean);
+    String target = t.config().targetDomain();
+    if (!target.isEmpty()) {
+      double n = t.evaluateDomain(target, Split.TEST);
+      p.put("targetBpb", t.corpus().bitsPerByte(n, t.corpus().domainIndex(target), Split.TEST));
+    }
+    return p;
+  }
+
+  private static ObjectNode medianTimes(Path metrics) throws IOException {
+    String[] keys = {"data", "forwardBackward", "optimizer", "policy", "probes", "eval", "total"};
+    List<String> lines = Files.readAllLines(metrics);
+    double[][] v = new double[keys.length][lines.size()];
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode tm = Json.parse(lines.get(i)).path("timeMs");
+      for (int k = 0; k < keys.length; k++) {
+        v[k][i] = tm.path(keys[k]).asDouble();
+      }
+    }
+    ObjectNode o = Json.object();
+    for (int k = 0; k < keys.length; k++) {
+      double[] a = v[k].clone();
+      Arrays.sort(a);
+      o.put(keys[k], a.length == 0 ? Double.NaN : a[a.length / 2]);
+      o.put(keys[k] + "Mean", Arrays.stream(a).average().orElse(Double.NaN));
+    }
+    return o;
+  }
+
+  private void log(String format, Object... args) {
+    if (progress != null) {
+      progress.println(String.format(Locale.ROOT, format, args));
+    }
+  }
+}
