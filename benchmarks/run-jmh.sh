@@ -2,6 +2,7 @@
 # Builds the benchmarks jar and runs a JMH suite, then writes its Markdown table into docs/.
 #   benchmarks/run-jmh.sh sampler     # SamplerBenchmark + WeightChangeBenchmark -> docs/benchmarks-sampler.md
 #   benchmarks/run-jmh.sh data        # BatchAssemblyBenchmark -> docs/benchmarks-data.md
+#   benchmarks/run-jmh.sh policies    # PolicyDecisionBenchmark -> docs/benchmarks-policies.md
 # Extra JMH options may follow the suite name (for example -f 1 -wi 2 -i 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,9 @@ case "$suite" in
     note='SamplerBenchmark: one op = one (domain, block) draw, K domains of 10^6 blocks (target: >= 20 M draws/s at K = 256). WeightChangeBenchmark: one op = a new mixture plus one draw, i.e. the alias-table rebuild (target: < 5 ms at K = 65,536).' ;;
   data) pattern='BatchAssemblyBenchmark'; title='Batch assembly from memory-mapped shards'
     note='One op = one token copied into the batch buffer: batches of 32 x (1,024 + 1) uint16 tokens, blocks drawn at random from the demo corpus (2 MB of text per main domain, in the page cache), single thread (target: >= 200 M tokens/s).' ;;
-  *) echo "unknown suite '$suite'; known: sampler, data" >&2; exit 2 ;;
+  policies) pattern='PolicyDecisionBenchmark'; title='Per-step cost of each policy decision path'
+    note='One op = one step of a policy: signalsFor, the observations it requested (synthetic), and mixture, at K domains. Every registered policy; a policy added later gets a parameter value in PolicyDecisionBenchmark.' ;;
+  *) echo "unknown suite '$suite'; known: sampler, data, policies" >&2; exit 2 ;;
 esac
 mvn -q -B -ntp -pl benchmarks -am package -DskipTests
 mkdir -p benchmarks/results

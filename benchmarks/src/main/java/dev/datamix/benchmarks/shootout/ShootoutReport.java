@@ -91,7 +91,7 @@ public final class ShootoutReport {
       h.append(" target |");
       sep.append("---:|");
     }
-    h.append(" tokens to best static (").append(bestStaticLabel).append(") | wall (s) |"
+    h.append(" tokens to reach ").append(bestStaticLabel).append("'s final mean | wall (s) |"
         + " ms/step | vs ").append(reference).append(" |");
     sep.append("---:|---:|---:|---:|");
     md.add(h.toString());
@@ -135,6 +135,11 @@ public final class ShootoutReport {
       row.append(String.format(Locale.ROOT, " %+.1f%% |", 100 * (total / refStep - 1)));
       md.add(row.toString());
     }
+    md.add("");
+    md.add("");
+    md.add("\"Tokens to reach\" is read off the seed-averaged curve of the mean loss, "
+        + "interpolated between evaluations; the level is the final mean loss of the best "
+        + "static mix (" + bestStaticLabel + ").");
     md.add("");
     md.add("Eval and probe time are the policy's own signals (held-out evaluations, gradient "
         + "probes), averaged into the steps that request them; the median step of a policy "
@@ -221,20 +226,23 @@ public final class ShootoutReport {
     return name + " " + Stats.of(values);
   }
 
+  /**
+   * Tokens at which the seed-averaged mean-loss curve first reaches {@code level}, interpolated
+   * linearly between evaluations.
+   */
   private static String tokensToReach(List<JsonNode> runs, double level) {
-    List<Double> tokens = new ArrayList<>();
-    for (JsonNode r : runs) {
-      for (JsonNode p : r.get("curve")) {
-        if (p.path("meanBpb").asDouble() <= level) {
-          tokens.add(p.path("tokens").asDouble());
-          break;
+    double[][] c = meanCurve(runs, p -> p.path("meanBpb").asDouble());
+    for (int i = 0; i < c[0].length; i++) {
+      if (c[1][i] <= level + 1e-12) {
+        double tokens = c[0][i];
+        if (i > 0 && c[1][i - 1] > c[1][i]) {
+          double f = (c[1][i - 1] - level) / (c[1][i - 1] - c[1][i]);
+          tokens = c[0][i - 1] + f * (c[0][i] - c[0][i - 1]);
         }
+        return String.format(Locale.ROOT, "%,.0f", tokens);
       }
     }
-    if (tokens.size() < runs.size()) {
-      return "not reached (" + tokens.size() + "/" + runs.size() + " seeds)";
-    }
-    return String.format(Locale.ROOT, "%,.0f", Stats.of(tokens).mean());
+    return "not reached";
   }
 
   private static double[][] meanCurve(List<JsonNode> runs,

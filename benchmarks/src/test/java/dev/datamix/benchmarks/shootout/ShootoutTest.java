@@ -36,7 +36,7 @@ class ShootoutTest {
     ShootoutReport.write(out);
     String report = Files.readString(out.resolve("report.md"));
     assertTrue(report.contains("| uniform |") && report.contains("| proportional |"), report);
-    assertTrue(report.contains("tokens to best static"), report);
+    assertTrue(report.contains("tokens to reach"), report);
     for (String plot : List.of("summary", "loss-arith", "loss-noise", "weights-uniform",
         "weights-proportional")) {
       Path png = out.resolve("plots").resolve(plot + ".png");

@@ -1,0 +1,48 @@
+package dev.datamix.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.config.ConfigKey;
+import dev.datamix.policy.MixingPolicyProvider;
+import dev.datamix.state.Json;
+import java.util.List;
+
+/**
+ * A working config for every registered policy at any domain count, for the benchmarks: the
+ * defaults, plus values for required keys. A new policy with a required key must get a case here,
+ * or the benchmark fails naming it.
+ */
+public final class SampleConfigs {
+  private SampleConfigs() {}
+
+  /** A config for {@code provider} over {@code domains}. */
+  public static JsonNode forPolicy(MixingPolicyProvider provider, List<String> domains) {
+    ObjectNode c = Json.object();
+    for (ConfigKey<?> key : provider.configSchema().keys()) {
+      if (!key.required()) {
+        continue;
+      }
+      String id = provider.name() + "." + key.name();
+      switch (id) {
+        case "explicit.weights" -> c.set("weights", weights(domains, 0));
+        case "temperature.temperature" -> c.put("temperature", 2.0);
+        case "piecewise.segments" -> {
+          var segments = c.putArray("segments");
+          segments.addObject().put("startStep", 0).set("weights", weights(domains, 0));
+          segments.addObject().put("startStep", 1000).set("weights", weights(domains, 1));
+        }
+        default -> throw new IllegalStateException("no sample value for required config key '"
+            + key.name() + "' of policy '" + provider.name() + "'; add one to SampleConfigs");
+      }
+    }
+    return c;
+  }
+
+  private static ObjectNode weights(List<String> domains, int shift) {
+    ObjectNode w = Json.object();
+    for (int i = 0; i < domains.size(); i++) {
+      w.put(domains.get(i), 1 + (i + shift) % 5);
+    }
+    return w;
+  }
+}
