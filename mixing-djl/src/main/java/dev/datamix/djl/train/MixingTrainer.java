@@ -146,6 +146,8 @@ public final class MixingTrainer implements AutoCloseable {
     mappedDomains = new int[config.batchSize()];
     if (b.resume) {
       restore(Checkpoint.latest(runDir.resolve("checkpoints")));
+    } else if (b.initialWeights != null) {
+      loadWeights(b.initialWeights);
     }
     openMetrics(b.resume);
   }
@@ -548,6 +550,26 @@ public final class MixingTrainer implements AutoCloseable {
     return o;
   }
 
+  /** Loads only the model weights of another run's checkpoint (same model shape). */
+  private void loadWeights(Path checkpointRoot) throws IOException {
+    Path dir = Checkpoint.latest(checkpointRoot.resolve("checkpoints"));
+    JsonNode state = Checkpoint.readState(dir);
+    IncompatibleStateException.check("starting checkpoint model",
+        Json.mapper().valueToTree(modelConfig()), StateReader.of(state, "checkpoint")
+            .field("model"));
+    List<Parameter> order = model.orderedParameters();
+    List<Checkpoint.Tensor> expect = new ArrayList<>();
+    for (Parameter p : order) {
+      expect.add(new Checkpoint.Tensor(p.getName(), p.getArray().getShape().getShape(), null));
+    }
+    List<float[]> values = Checkpoint.readTensors(dir.resolve("params.bin"), expect);
+    for (int i = 0; i < order.size(); i++) {
+      for (Device d : devices) {
+        ps.getValue(order.get(i), d, true).set(values.get(i));
+      }
+    }
+  }
+
   private void restore(Path dir) throws IOException {
     JsonNode state = Checkpoint.readState(dir);
     StateReader r = StateReader.of(state, "checkpoint");
@@ -643,8 +665,18 @@ public final class MixingTrainer implements AutoCloseable {
     private LearningRateSchedule schedule;
     private PolicyRegistry registry;
     private boolean resume;
+    private Path initialWeights;
 
     private Builder() {}
+
+    /**
+     * Optional: start from the model weights of another run's latest checkpoint (continual
+     * pre-training); the optimizer, step and policy start fresh.
+     */
+    public Builder optInitialWeights(Path otherRunDirectory) {
+      this.initialWeights = otherRunDirectory;
+      return this;
+    }
 
     /** Required: the corpus. */
     public Builder setCorpus(Corpus corpus) {

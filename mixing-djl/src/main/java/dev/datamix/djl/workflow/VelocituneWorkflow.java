@@ -1,0 +1,242 @@
+package dev.datamix.djl.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.corpus.Corpus;
+import dev.datamix.corpus.Split;
+import dev.datamix.djl.train.MixingTrainer;
+import dev.datamix.djl.train.TrainingConfig;
+import dev.datamix.mixture.Domain;
+import dev.datamix.mixture.Mixture;
+import dev.datamix.scaling.DataScalingFit;
+import dev.datamix.scaling.ScalingLawFitter;
+import dev.datamix.state.AtomicFiles;
+import dev.datamix.state.Json;
+import dev.datamix.velocitune.ProxyFit;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Velocitune end to end, in four stages whose outputs are saved so that any stage can be re-run
+ * alone: (1) {@code initial} — the starting model's held-out loss per domain ({@code
+ * initial.json}); (2) {@code proxy} — a short run with the initial weights on a fraction of the
+ * budget, recording held-out losses at several token counts ({@code proxy.json}); (3) {@code fit}
+ * — a scaling-law fit per domain and its target at the tokens the domain will see in the full run
+ * ({@code fits.json}, printed); (4) {@code train} — the main run under Velocitune ({@code
+ * train/}).
+ *
+ * @see <a href="https://arxiv.org/abs/2411.14318">Luo et al., Velocitune, ACL 2025</a>
+ */
+public final class VelocituneWorkflow {
+  /** The stages, in order. */
+  public enum Stage {
+    /** Held-out losses of the starting model. */
+    INITIAL,
+    /** The proxy run and its loss points. */
+    PROXY,
+    /** Scaling-law fits and targets. */
+    FIT,
+    /** The main run under Velocitune. */
+    TRAIN
+  }
+
+  private final Corpus corpus;
+  private final Path dir;
+  private final TrainingConfig config;
+  private final ObjectNode policyConfig;
+  private final double proxyFraction;
+  private final int fitPoints;
+  private final Path startFrom;
+  private final PrintStream out;
+
+  /**
+   * @param corpus the corpus
+   * @param dir where every stage writes
+   * @param config the main run's trainer settings (the proxy uses the same, shorter)
+   * @param policyConfig extra Velocitune keys for the main run ({@code updateEvery},
+   *     {@code initialWeights}, {@code stepSize}, ...); targets and initial losses come from the
+   *     stages
+   * @param proxyFraction share of the main run's steps the proxy trains, in {@code (0, 1]}
+   * @param fitPoints held-out measurements in the proxy, {@code >= 4}
+   * @param startFrom a run directory whose latest checkpoint holds the starting weights, or null
+   * @param out where tables are printed, or null
+   */
+  public VelocituneWorkflow(Corpus corpus, Path dir, TrainingConfig config,
+      ObjectNode policyConfig, double proxyFraction, int fitPoints, Path startFrom,
+      PrintStream out) {
+    if (!(proxyFraction > 0 && proxyFraction <= 1)) {
+      throw new IllegalArgumentException("proxyFraction must be in (0, 1], got " + proxyFraction);
+    }
+    if (fitPoints < 4) {
+      throw new IllegalArgumentException("fitPoints must be >= 4, got " + fitPoints);
+    }
+    this.corpus = corpus;
+    this.dir = dir;
+    this.config = config;
+    this.policyConfig = policyConfig.deepCopy();
+    this.proxyFraction = proxyFraction;
+    this.fitPoints = fitPoints;
+    this.startFrom = startFrom;
+    this.out = out;
+  }
+
+  /** Runs every stage whose output is missing, in order. */
+  public void runMissing() throws IOException {
+    for (Stage s : Stage.values()) {
+      if (!Files.exists(output(s))) {
+        run(s);
+      } else {
+        print("stage %s: output %s exists, skipped", s, output(s));
+      }
+    }
+  }
+
+  /** The file or directory a stage writes. */
+  public Path output(Stage s) {
+    return switch (s) {
+      case INITIAL -> dir.resolve("initial.json");
+      case PROXY -> dir.resolve("proxy.json");
+      case FIT -> dir.resolve("fits.json");
+      case TRAIN -> dir.resolve("train").resolve("result.json");
+    };
+  }
+
+  private MixingTrainer.Builder trainer(JsonNode policy, TrainingConfig cfg, Path runDir) {
+    MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(corpus).setPolicy(policy)
+        .optConfig(cfg).setRunDirectory(runDir);
+    if (startFrom != null) {
+      b.optInitialWeights(startFrom);
+    }
+    return b;
+  }
+
+  private ObjectNode initialPolicy() {
+    String start = policyConfig.path("initialWeights").asText("proportional");
+    return (ObjectNode) Json.parse("{\"policy\": \"" + start + "\"}");
+  }
+
+  /** Runs one stage, replacing its output; earlier stages' outputs must exist. */
+  public void run(Stage stage) throws IOException {
+    Files.createDirectories(dir);
+    switch (stage) {
+      case INITIAL -> {
+        try (MixingTrainer t = trainer(initialPolicy(), config, dir.resolve("initial-run"))
+            .build()) {
+          double[] loss = t.evaluate(Split.VALIDATION);
+          ObjectNode o = Json.object();
+          for (int d = 0; d < loss.length; d++) {
+            o.put(t.domains().get(d).name(), loss[d]);
+          }
+          AtomicFiles.writeString(output(stage), Json.write(o));
+          print("stage initial: held-out loss of the starting model %s", o);
+        }
+      }
+      case PROXY -> {
+        long steps = Math.max(fitPoints, Math.round(config.steps() * proxyFraction));
+        TrainingConfig proxy = config.with(Json.parse("{\"steps\": " + steps
+            + ", \"warmupSteps\": " + Math.min(config.warmupSteps(), steps) + "}"));
+        ArrayNode points = Json.array();
+        try (MixingTrainer t = trainer(initialPolicy(), proxy, dir.resolve("proxy-run"))
+            .build()) {
+          for (int k = 1; k <= fitPoints; k++) {
+            long until = Math.round((double) steps * k / fitPoints);
+            t.runSteps(until);
+            double[] loss = t.evaluate(Split.VALIDATION);
+            ObjectNode p = points.addObject().put("step", t.step());
+            ObjectNode tokens = p.putObject("tokens");
+            ObjectNode l = p.putObject("loss");
+            for (int d = 0; d < loss.length; d++) {
+              String name = t.domains().get(d).name();
+              tokens.put(name, t.mixer().sampler().tokensServed(d));
+              l.put(name, loss[d]);
+            }
+          }
+        }
+        ObjectNode o = Json.object();
+        o.put("proxySteps", steps);
+        o.set("points", points);
+        AtomicFiles.writeString(output(stage), Json.write(o));
+        print("stage proxy: %d steps, %d held-out measurements", steps, fitPoints);
+      }
+      case FIT -> {
+        JsonNode proxy = Json.read(output(Stage.PROXY));
+        ProxyFit pf = new ProxyFit();
+        for (JsonNode p : proxy.get("points")) {
+          p.get("loss").fields().forEachRemaining(e -> pf.add(e.getKey(),
+              p.get("tokens").get(e.getKey()).asDouble(), e.getValue().asDouble()));
+        }
+        Map<String, DataScalingFit> fits = pf.fit(ScalingLawFitter.leastSquares());
+        List<String> names = new ArrayList<>(fits.keySet());
+        List<Domain> ds = new ArrayList<>();
+        List<Domain> all = corpus.domains(Split.TRAIN);
+        for (String n : names) {
+          ds.add(all.get(corpus.domainIndex(n)));
+        }
+        double[] sizes = new double[ds.size()];
+        for (int i = 0; i < sizes.length; i++) {
+          sizes[i] = ds.get(i).tokens();
+        }
+        Mixture initial = initialPolicy().path("policy").asText().equals("uniform")
+            ? Mixture.uniform(names) : Mixture.normalise(names, sizes);
+        double budget = (double) config.steps() * config.batchSize() * corpus.blockLength();
+        List<String> notes = new ArrayList<>();
+        Map<String, Double> targets = ProxyFit.targets(fits, initial, budget, pf.points(), notes);
+        ObjectNode o = Json.object();
+        o.set("fits", ProxyFit.toJson(fits));
+        ObjectNode t = o.putObject("targets");
+        targets.forEach(t::put);
+        o.put("tokenBudget", budget);
+        ArrayNode n = o.putArray("notes");
+        notes.forEach(n::add);
+        AtomicFiles.writeString(output(stage), Json.write(o));
+        print("stage fit: token budget %,.0f", budget);
+        print("%-14s %9s %11s %8s %8s %9s %9s", "domain", "E", "B", "beta", "R2", "tokens",
+            "target");
+        for (String name : names) {
+          DataScalingFit f = fits.get(name);
+          print("%-14s %9.4f %11.4g %8.4f %8.4f %,9.0f %9.4f%s", name, f.irreducible(),
+              f.amplitude(), f.exponent(), f.rSquared(), budget * initial.weight(name),
+              targets.get(name), f.flagged() ? "  FLAGGED" : "");
+        }
+        notes.forEach(x -> print("note: %s", x));
+      }
+      case TRAIN -> {
+        JsonNode fits = Json.read(output(Stage.FIT));
+        JsonNode initial = Json.read(output(Stage.INITIAL));
+        ObjectNode cfg = policyConfig.deepCopy();
+        cfg.set("targetLosses", fits.get("targets"));
+        cfg.set("initialLosses", initial);
+        ObjectNode spec = Json.object();
+        spec.put("policy", "velocitune");
+        spec.set("config", cfg);
+        Path runDir = dir.resolve("train");
+        try (MixingTrainer t = trainer(spec, config, runDir).build()) {
+          t.train();
+          double[] loss = t.evaluate(Split.VALIDATION);
+          ObjectNode o = Json.object();
+          o.set("policy", spec);
+          ObjectNode l = o.putObject("finalHeldOut");
+          for (int d = 0; d < loss.length; d++) {
+            l.put(t.domains().get(d).name(), loss[d]);
+          }
+          AtomicFiles.writeString(output(stage), Json.write(o));
+          print("stage train: final held-out loss %s", l);
+        }
+      }
+      default -> throw new IllegalStateException(stage.toString());
+    }
+  }
+
+  private void print(String format, Object... args) {
+    if (out != null) {
+      out.println(String.format(Locale.ROOT, format, args));
+    }
+  }
+}

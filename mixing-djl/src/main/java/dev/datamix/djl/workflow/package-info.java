@@ -1,0 +1,2 @@
+/** Multi-stage training workflows: Velocitune's proxy, fit and main run. */
+package dev.datamix.djl.workflow;
