@@ -6,8 +6,7 @@
 #   benchmarks/run-shootout.sh --report-only --out shootouts/demo   # table + plots from the raw runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -ntp -pl benchmarks -am install -DskipTests
-mvn -q -B -ntp -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+cp=$(benchmarks/classpath.sh)
 java -Xmx4g -Djava.awt.headless=true -Dai.djl.offline=true \
-  -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+  -cp "$cp" \
   dev.datamix.benchmarks.shootout.Shootout "$@"

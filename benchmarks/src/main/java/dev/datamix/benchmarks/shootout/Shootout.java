@@ -209,11 +209,13 @@ public final class Shootout {
     p.put("tokens", t.tokensSeen());
     p.put("wallSeconds", wallSeconds);
     double[] nats = t.evaluate(Split.TEST);
+    ObjectNode natsNode = p.putObject("nats");
     ObjectNode bpb = p.putObject("bpb");
     double mean = 0;
     List<Domain> domains = t.domains();
     for (int d = 0; d < domains.size(); d++) {
       double v = t.bitsPerByte(nats[d], d, Split.TEST);
+      natsNode.put(domains.get(d).name(), nats[d]);
       bpb.put(domains.get(d).name(), v);
       mean += v / domains.size();
     }

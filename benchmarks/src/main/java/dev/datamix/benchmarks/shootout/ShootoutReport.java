@@ -262,8 +262,9 @@ public final class ShootoutReport {
   }
 
   /** Mean and sample standard deviation. */
-  record Stats(double mean, double sd) {
-    static Stats of(List<Double> values) {
+  public record Stats(double mean, double sd) {
+    /** Mean and sd of {@code values}. */
+    public static Stats of(List<Double> values) {
       double m = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
       double ss = 0;
       for (double v : values) {
@@ -280,7 +281,8 @@ public final class ShootoutReport {
       return of(v);
     }
 
-    String plain(int decimals) {
+    /** {@code mean ± sd} with {@code decimals} decimals. */
+    public String plain(int decimals) {
       return String.format(Locale.ROOT, "%." + decimals + "f ± %." + decimals + "f", mean, sd);
     }
 
