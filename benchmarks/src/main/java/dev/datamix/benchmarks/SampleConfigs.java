@@ -18,6 +18,12 @@ public final class SampleConfigs {
   /** A config for {@code provider} over {@code domains}. */
   public static JsonNode forPolicy(MixingPolicyProvider provider, List<String> domains) {
     ObjectNode c = Json.object();
+    if (provider.name().equals("velocitune")) {
+      // exactly one of targetLosses / fits is needed; neither is "required" on its own
+      ObjectNode t = c.putObject("targetLosses");
+      domains.forEach(d -> t.put(d, 1.5));
+      c.put("updateEvery", 10);
+    }
     for (ConfigKey<?> key : provider.configSchema().keys()) {
       if (!key.required()) {
         continue;
@@ -26,6 +32,7 @@ public final class SampleConfigs {
       switch (id) {
         case "explicit.weights" -> c.set("weights", weights(domains, 0));
         case "temperature.temperature" -> c.put("temperature", 2.0);
+        case "importance.scores" -> c.set("scores", weights(domains, 2));
         case "piecewise.segments" -> {
           var segments = c.putArray("segments");
           segments.addObject().put("startStep", 0).set("weights", weights(domains, 0));
