@@ -71,7 +71,7 @@ public final class Shootout {
     }
     if (corpus != null) {
       spec = new ShootoutSpec(corpus, spec.demoBytes(), spec.demoBlockLength(), spec.trainer(),
-          spec.policies(), spec.seeds(), spec.evalEvery(), spec.reference());
+          spec.policies(), spec.seeds(), spec.evalEvery(), spec.reference(), spec.startFrom());
     }
     Shootout s = new Shootout(spec, outDir, System.err);
     if (!reportOnly) {
@@ -130,6 +130,9 @@ public final class Shootout {
     spec.seeds().forEach(seeds::add);
     o.put("evalEvery", spec.evalEvery());
     o.put("reference", spec.reference());
+    if (!spec.startFrom().isEmpty()) {
+      o.put("startFrom", spec.startFrom());
+    }
     return o;
   }
 
@@ -156,6 +159,8 @@ public final class Shootout {
         .setPolicy(entry.policy()).setRunDirectory(runDir);
     if (resume) {
       b.resume();
+    } else if (!spec.startFrom().isEmpty()) {
+      b.optInitialWeights(Path.of(spec.startFrom()));
     }
     try (MixingTrainer t = b.build()) {
       Path curveFile = runDir.resolve("curve.jsonl");

@@ -22,9 +22,17 @@ import java.util.Set;
  * @param seeds the seeds every entry runs with
  * @param evalEvery steps between test-split evaluations (the loss curves)
  * @param reference label of the static run that overheads are relative to
+ * @param startFrom a run directory whose latest checkpoint holds the starting weights of every
+ *     run (continual pre-training), or {@code ""} to start from fresh weights
  */
 public record ShootoutSpec(String corpus, long demoBytes, int demoBlockLength, ObjectNode trainer,
-    List<Entry> policies, List<Long> seeds, long evalEvery, String reference) {
+    List<Entry> policies, List<Long> seeds, long evalEvery, String reference, String startFrom) {
+
+  /** A spec that starts from fresh weights. */
+  public ShootoutSpec(String corpus, long demoBytes, int demoBlockLength, ObjectNode trainer,
+      List<Entry> policies, List<Long> seeds, long evalEvery, String reference) {
+    this(corpus, demoBytes, demoBlockLength, trainer, policies, seeds, evalEvery, reference, "");
+  }
 
   /** Static policies: the baselines for "tokens to reach the best static loss". */
   static final Set<String> STATIC = Set.of("uniform", "proportional", "temperature", "explicit",
@@ -88,7 +96,7 @@ public record ShootoutSpec(String corpus, long demoBytes, int demoBlockLength, O
    */
   public static ShootoutSpec fromJson(JsonNode json, ShootoutSpec defaults) {
     Set<String> known = Set.of("corpus", "demoBytes", "demoBlockLength", "trainer", "policies",
-        "seeds", "evalEvery", "reference");
+        "seeds", "evalEvery", "reference", "startFrom");
     json.fieldNames().forEachRemaining(k -> {
       if (!known.contains(k)) {
         throw new IllegalArgumentException(
@@ -127,7 +135,8 @@ public record ShootoutSpec(String corpus, long demoBytes, int demoBlockLength, O
         json.path("demoBytes").asLong(defaults.demoBytes()),
         json.path("demoBlockLength").asInt(defaults.demoBlockLength()), trainer, entries, seeds,
         json.path("evalEvery").asLong(defaults.evalEvery()),
-        json.path("reference").asText(defaults.reference()));
+        json.path("reference").asText(defaults.reference()),
+        json.path("startFrom").asText(defaults.startFrom()));
   }
 
   private static List<Entry> staticEntries() {

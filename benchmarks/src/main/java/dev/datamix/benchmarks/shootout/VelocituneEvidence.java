@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.Corpus;
+import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.djl.workflow.VelocituneWorkflow;
 import dev.datamix.state.Json;
@@ -40,6 +41,8 @@ public final class VelocituneEvidence {
     long steps = Long.parseLong(a.getOrDefault("--steps", "600"));
     String seeds = a.getOrDefault("--seeds", "1,2,3");
     long updateEvery = Long.parseLong(a.getOrDefault("--update-every", "50"));
+    long pretrainSteps = Long.parseLong(a.getOrDefault("--pretrain-steps", "0"));
+    String pretrainDomains = a.getOrDefault("--pretrain-domains", "bible,sotu,code_java");
     ObjectNode trainer = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": " + steps
         + ", \"warmupSteps\": 30, \"peakLr\": 0.002, \"minLr\": 0.0002, "
         + "\"evalBlocksPerDomain\": 32, \"seed\": 1}");
@@ -49,10 +52,28 @@ public final class VelocituneEvidence {
     }
     Files.createDirectories(out);
     JsonNode fits;
+    Path base = null;
     try (Corpus corpus = Corpus.open(corpusDir)) {
+      if (pretrainSteps > 0) {
+        // continual pre-training: a base model trained on other domains first
+        base = out.resolve("pretrain");
+        if (!Files.exists(base.resolve("checkpoints").resolve("latest"))) {
+          ObjectNode pre = trainer.deepCopy();
+          pre.put("steps", pretrainSteps);
+          ArrayNode pd = pre.putArray("trainDomains");
+          for (String d : pretrainDomains.split(",")) {
+            pd.add(d.strip());
+          }
+          try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
+              .setPolicy(Json.parse("{\"policy\": \"uniform\"}"))
+              .optConfig(TrainingConfig.fromJson(pre)).setRunDirectory(base).build()) {
+            t.train();
+          }
+        }
+      }
       VelocituneWorkflow w = new VelocituneWorkflow(corpus, out.resolve("workflow"),
           TrainingConfig.fromJson(trainer), (ObjectNode) Json.parse("{\"updateEvery\": "
-              + updateEvery + "}"), 0.2, 8, null, System.err);
+              + updateEvery + "}"), 0.2, 8, base, System.err);
       for (VelocituneWorkflow.Stage s : List.of(VelocituneWorkflow.Stage.INITIAL,
           VelocituneWorkflow.Stage.PROXY, VelocituneWorkflow.Stage.FIT)) {
         if (!Files.exists(w.output(s))) {
@@ -75,7 +96,7 @@ public final class VelocituneEvidence {
       seedList.add(Long.parseLong(s.strip()));
     }
     ShootoutSpec spec = new ShootoutSpec(corpusDir.toString(), 0, 0, trainer, entries, seedList,
-        Math.max(1, steps / 12), "proportional");
+        Math.max(1, steps / 12), "proportional", base == null ? "" : base.toString());
     Path shoot = out.resolve("shootout");
     new Shootout(spec, shoot, System.err).run();
     ShootoutReport.write(shoot);
@@ -132,7 +153,10 @@ public final class VelocituneEvidence {
     }
     md.add("");
     md.add("Fits and targets (seed 1 proxy, " + fits.path("tokenBudget").asDouble()
-        + " tokens budget): see `workflow/fits.json`.");
+        + " tokens budget): see `workflow/fits.json`."
+        + (base == null ? " Every run starts from fresh weights." : " Every run, the proxy "
+        + "included, starts from a base model trained " + pretrainSteps + " steps on "
+        + pretrainDomains + " (continual pre-training)."));
     Files.writeString(out.resolve("report.md"), String.join("\n", md) + "\n");
     System.out.println("wrote " + out.resolve("report.md"));
   }
