@@ -44,7 +44,7 @@ public final class DgaEvidence {
     long sweepSteps = Long.parseLong(a.getOrDefault("--sweep-steps", "100"));
     ObjectNode trainer = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": " + steps
         + ", \"warmupSteps\": 30, \"peakLr\": 0.002, \"minLr\": 0.0002, "
-        + "\"evalBlocksPerDomain\": 32, \"targetDomain\": \"" + target + "\", "
+        + "\"evalBlocksPerDomain\": 16, \"targetDomain\": \"" + target + "\", "
         + "\"targetBlocks\": 64, \"probeBatchSize\": 8}");
     ArrayNode train = trainer.putArray("trainDomains");
     List<String> names = new ArrayList<>();
