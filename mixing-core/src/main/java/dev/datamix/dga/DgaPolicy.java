@@ -161,8 +161,10 @@ public final class DgaPolicy extends AbstractMixingPolicy {
   /** {@code dga}: the registered provider. */
   public static final class Provider implements MixingPolicyProvider {
     static final String NAME = "dga";
-    static final ConfigKey<Long> UPDATE_EVERY = ConfigKey.integer("updateEvery", 10L,
-        "T_r: steps between gradient-alignment probes and weight updates", v -> v > 0, "> 0");
+    static final ConfigKey<Long> UPDATE_EVERY = ConfigKey.integer("updateEvery", 50L,
+        "T_r: steps between gradient-alignment probes and weight updates (50 keeps the measured"
+            + " amortised probe overhead at 7% with 5 domains, probe batch 8, batch 16)",
+        v -> v > 0, "> 0");
     static final ConfigKey<Double> LEARNING_RATE = ConfigKey.number("learningRate", 1.0,
         "η_w of the exponentiated-gradient step on (normalised) scores", v -> v > 0, "> 0");
     static final ConfigKey<Boolean> NORMALISE = ConfigKey.bool("normaliseScores", true,
