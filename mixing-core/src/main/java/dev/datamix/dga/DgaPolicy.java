@@ -165,17 +165,18 @@ public final class DgaPolicy extends AbstractMixingPolicy {
         "T_r: steps between gradient-alignment probes and weight updates (50 keeps the measured"
             + " amortised probe overhead at 7% with 5 domains, probe batch 8, batch 16)",
         v -> v > 0, "> 0");
-    static final ConfigKey<Double> LEARNING_RATE = ConfigKey.number("learningRate", 1.0,
-        "η_w of the exponentiated-gradient step on (normalised) scores", v -> v > 0, "> 0");
+    static final ConfigKey<Double> LEARNING_RATE = ConfigKey.number("learningRate", 3.0,
+        "η_w of the exponentiated-gradient step on (normalised) scores (docs/dga-knob-sweep.md)",
+        v -> v > 0, "> 0");
     static final ConfigKey<Boolean> NORMALISE = ConfigKey.bool("normaliseScores", true,
         "divide scores by mean probe gradient norm × target gradient norm (a cosine scale)");
     static final ConfigKey<Double> CLIP = ConfigKey.number("clip", 1.0,
         "clip (normalised) scores to [-clip, clip]; 0 = no clipping", v -> v >= 0, ">= 0");
     static final ConfigKey<Double> SMOOTHING = ConfigKey.number("smoothing", 0.01,
         "mix each update with uniform: w ← (1−ε)·w + ε/m", v -> v >= 0 && v < 1, "in [0, 1)");
-    static final ConfigKey<Double> EMA = ConfigKey.number("ema", 0.9,
-        "λ of the moving average of weights that batches are drawn from; 0 = none",
-        v -> v >= 0 && v < 1, "in [0, 1)");
+    static final ConfigKey<Double> EMA = ConfigKey.number("ema", 0.5,
+        "λ of the moving average of weights that batches are drawn from; 0 = none "
+            + "(docs/dga-knob-sweep.md)", v -> v >= 0 && v < 1, "in [0, 1)");
     static final ConfigKey<Boolean> GRAM = ConfigKey.bool("fullGram", false,
         "also ask the trainer for the probes' full Gram matrix (reported, not used)");
     static final ConfigKey<String> INITIAL = ConfigKey.choice("initialWeights", "proportional",
