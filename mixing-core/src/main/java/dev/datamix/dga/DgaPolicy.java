@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.ConfigKey;
 import dev.datamix.config.ConfigSchema;
 import dev.datamix.config.PolicyConfig;
-import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.AbstractMixingPolicy;
 import dev.datamix.policy.MixingPolicy;
@@ -250,16 +249,11 @@ public final class DgaPolicy extends AbstractMixingPolicy {
       if (config.get(INITIAL).equals("uniform")) {
         java.util.Arrays.fill(start, 1.0 / start.length);
       } else {
-        double[] sizes = new double[names.size()];
-        List<Domain> ds = context.domains();
-        for (int i = 0; i < sizes.length; i++) {
-          sizes[i] = ds.get(i).tokens();
-        }
-        Mixture natural = StaticMixProviders.temperatureMixture(names, sizes, 1.0);
+        Mixture natural = StaticMixProviders.proportionalToTokens(context.domains());
         double sum = 0;
         for (int j = 0; j < start.length; j++) {
           // a basis's share of the natural mix: its overlap with the natural distribution
-          for (int i = 0; i < sizes.length; i++) {
+          for (int i = 0; i < names.size(); i++) {
             start[j] += probes.get(j).weight(i) * natural.weight(i);
           }
           sum += start[j];

@@ -29,6 +29,11 @@ public final class StaticMixProviders {
     return s;
   }
 
+  /** The natural mix: weights proportional to each domain's training tokens. */
+  public static Mixture proportionalToTokens(List<Domain> domains) {
+    return temperatureMixture(Domain.names(domains), sizes(domains, "tokens"), 1.0);
+  }
+
   /**
    * Temperature weights {@code w_i ∝ size_i^(1/τ)}, computed in log space so that huge sizes and
    * large {@code τ} stay exact; {@code τ = ∞} is uniform.

@@ -264,7 +264,7 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
     public MixingPolicy create(PolicyContext context, PolicyConfig config) {
       List<String> names = context.domainNames();
       Mixture start = config.get(INITIAL_WEIGHTS).equals("uniform") ? Mixture.uniform(names)
-          : StaticMixProviders.temperatureMixture(names, tokens(context.domains()), 1.0);
+          : StaticMixProviders.proportionalToTokens(context.domains());
       Map<String, Double> given = config.get(TARGET_LOSSES);
       JsonNode fits = config.get(FITS);
       if (given.isEmpty() == fits.isEmpty()) {
@@ -300,13 +300,6 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
       return new VelocitunePolicy(context, config, start.toArray(), initial, targets);
     }
 
-    private static double[] tokens(List<Domain> domains) {
-      double[] t = new double[domains.size()];
-      for (int i = 0; i < t.length; i++) {
-        t[i] = domains.get(i).tokens();
-      }
-      return t;
-    }
 
     private static double[] values(String key, Map<String, Double> map, List<String> names) {
       List<String> unknown = new ArrayList<>(map.keySet());

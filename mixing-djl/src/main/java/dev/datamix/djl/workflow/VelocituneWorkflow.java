@@ -11,6 +11,7 @@ import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.scaling.DataScalingFit;
 import dev.datamix.scaling.ScalingLawFitter;
+import dev.datamix.staticmix.StaticMixProviders;
 import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.Json;
 import dev.datamix.velocitune.ProxyFit;
@@ -179,12 +180,8 @@ public final class VelocituneWorkflow {
         for (String n : names) {
           ds.add(all.get(corpus.domainIndex(n)));
         }
-        double[] sizes = new double[ds.size()];
-        for (int i = 0; i < sizes.length; i++) {
-          sizes[i] = ds.get(i).tokens();
-        }
         Mixture initial = initialPolicy().path("policy").asText().equals("uniform")
-            ? Mixture.uniform(names) : Mixture.normalise(names, sizes);
+            ? Mixture.uniform(names) : StaticMixProviders.proportionalToTokens(ds);
         double budget = (double) config.steps() * config.batchSize() * corpus.blockLength();
         List<String> notes = new ArrayList<>();
         Map<String, Double> targets = ProxyFit.targets(fits, initial, budget, pf.points(), notes);
