@@ -1,0 +1,431 @@
+package dev.datamix.lfr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.config.ConfigKey;
+import dev.datamix.config.ConfigSchema;
+import dev.datamix.config.PolicyConfig;
+import dev.datamix.mixture.Domain;
+import dev.datamix.mixture.Mixture;
+import dev.datamix.policy.AbstractMixingPolicy;
+import dev.datamix.policy.MixingPolicy;
+import dev.datamix.policy.MixingPolicyProvider;
+import dev.datamix.policy.PolicyContext;
+import dev.datamix.policy.PolicyRegistry;
+import dev.datamix.random.Seeds;
+import dev.datamix.sampler.BlockSelection;
+import dev.datamix.signal.BlockLosses;
+import dev.datamix.signal.Observation;
+import dev.datamix.signal.SignalKind;
+import dev.datamix.signal.SignalRequest;
+import dev.datamix.state.IncompatibleStateException;
+import dev.datamix.state.Json;
+import dev.datamix.state.StateReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * LFR, Learn–Focus–Review: per-block scheduling by training loss. Inside each domain the blocks
+ * go through phases, each measured in epochs over the domain's eligible blocks: Learn ({@code p1}
+ * epochs over all blocks, recording each block's loss) → Focus (drop the {@code s1} lowest-loss
+ * blocks, {@code p2} epochs on the rest) → Review (all blocks again for {@code p3} epochs,
+ * re-recording) → Focus (drop {@code s2}, {@code reps × p4} epochs), then the last phase goes on
+ * (ALGORITHMS.md §4). Losses come from the trainer's per-block loss vector (no extra pass) and
+ * are averaged over the visits of a phase; blocks a phase never visited are kept, not dropped.
+ *
+ * <p>Selection is a quickselect top-k ({@code hard}, the v1 paper's rule and the default) or
+ * {@code soft}: each visited block is kept with probability {@code min(1, max(floor,
+ * c·exp(γ·ℓ)))}, {@code c} set so the expected kept fraction is {@code 1 − s}, decided by a hash
+ * of {@code (seed, domain, phase, block)}. The domain weights come from another policy ({@code
+ * domainPolicy}) or, alone, are proportional to each domain's eligible blocks.
+ *
+ * @see <a href="https://arxiv.org/abs/2409.06131">Prakriya et al., Learn, Focus, Review: a data
+ *     efficient curriculum for LLM pre-training, CoNLL 2025</a>
+ */
+public final class LfrPolicy extends AbstractMixingPolicy {
+  /** The phase kinds. */
+  enum Kind {
+    LEARN, FOCUS, REVIEW
+  }
+
+  /** One phase of the schedule. */
+  record PhaseSpec(Kind kind, double epochs, double drop) {}
+
+  private final List<PhaseSpec> schedule;
+  private final boolean soft;
+  private final double gamma;
+  private final double floor;
+  private final MixingPolicy inner;
+  private final BlockLossStore[] stores;
+  private final int[] phase;
+  private final long[] drawn;
+  private final long[] generations;
+  private final int[][] kept;
+
+  private LfrPolicy(PolicyContext context, PolicyConfig config, List<PhaseSpec> schedule,
+      MixingPolicy inner, boolean offHeap) {
+    super(Provider.NAME, context, config);
+    this.schedule = List.copyOf(schedule);
+    this.soft = config.get(Provider.SELECTION).equals("soft");
+    this.gamma = config.get(Provider.GAMMA);
+    this.floor = config.get(Provider.FLOOR);
+    this.inner = inner;
+    int k = context.size();
+    stores = new BlockLossStore[k];
+    for (int d = 0; d < k; d++) {
+      long blocks = context.domains().get(d).blocks();
+      stores[d] = offHeap ? BlockLossStore.offHeap(blocks) : BlockLossStore.onHeap(blocks);
+    }
+    phase = new int[k];
+    drawn = new long[k];
+    generations = new long[k];
+    kept = new int[k][];
+  }
+
+  @Override
+  public Set<SignalKind> possibleSignals() {
+    Set<SignalKind> s = EnumSet.of(SignalKind.BLOCK_LOSSES);
+    if (inner != null) {
+      s.addAll(inner.possibleSignals());
+    }
+    return s;
+  }
+
+  @Override
+  protected SignalRequest requestSignals(long step) {
+    SignalRequest.Builder b = SignalRequest.builder().blockLosses();
+    if (inner != null) {
+      b.addAll(inner.signalsFor(step));
+    }
+    return b.build();
+  }
+
+  @Override
+  protected void onObservation(Observation o) {
+    if (inner != null && inner.possibleSignals().contains(o.kind())) {
+      inner.observe(o);
+    }
+    if (!(o instanceof BlockLosses b)) {
+      return;
+    }
+    for (int i = 0; i < b.size(); i++) {
+      int d = b.domain(i);
+      Kind kind = schedule.get(phase[d]).kind();
+      float loss = b.loss(i);
+      if (kind != Kind.FOCUS && !Float.isNaN(loss)) {
+        stores[d].record((int) b.block(i), loss);
+      }
+      drawn[d]++;
+    }
+    for (int d = 0; d < domainCount(); d++) {
+      advance(d);
+    }
+  }
+
+  private long eligible(int d) {
+    return kept[d] == null ? domains().get(d).blocks() : kept[d].length;
+  }
+
+  private void advance(int d) {
+    PhaseSpec current = schedule.get(phase[d]);
+    if (phase[d] == schedule.size() - 1
+        || drawn[d] < Math.ceil(current.epochs() * eligible(d))) {
+      return;
+    }
+    phase[d]++;
+    drawn[d] = 0;
+    PhaseSpec next = schedule.get(phase[d]);
+    generations[d]++;
+    if (next.kind() == Kind.FOCUS) {
+      kept[d] = select(d, next.drop());
+    } else {
+      kept[d] = null;
+      stores[d].clear();
+    }
+  }
+
+  /** Blocks kept when dropping the {@code drop} fraction of lowest-loss visited blocks. */
+  int[] select(int d, double drop) {
+    int n = (int) domains().get(d).blocks();
+    BlockLossStore s = stores[d];
+    int visited = 0;
+    for (int b = 0; b < n; b++) {
+      if (s.visits(b) > 0) {
+        visited++;
+      }
+    }
+    int keepVisited = (int) Math.round(visited * (1 - drop));
+    boolean[] keep = new boolean[n];
+    if (!soft) {
+      float[] values = new float[visited];
+      int at = 0;
+      for (int b = 0; b < n; b++) {
+        if (s.visits(b) > 0) {
+          values[at++] = s.mean(b);
+        }
+      }
+      if (keepVisited > 0) {
+        float threshold = TopK.kthLargest(values, visited, keepVisited);
+        int above = 0;
+        for (int b = 0; b < n; b++) {
+          if (s.visits(b) > 0 && s.mean(b) > threshold) {
+            keep[b] = true;
+            above++;
+          }
+        }
+        // ties at the threshold: the lowest block indices, up to exactly keepVisited
+        for (int b = 0; b < n && above < keepVisited; b++) {
+          if (s.visits(b) > 0 && s.mean(b) == threshold) {
+            keep[b] = true;
+            above++;
+          }
+        }
+      }
+    } else {
+      double c = softScale(s, n, keepVisited);
+      for (int b = 0; b < n; b++) {
+        if (s.visits(b) > 0) {
+          double p = Math.min(1, Math.max(floor, c * Math.exp(gamma * s.mean(b))));
+          keep[b] = Seeds.toUnitDouble(Seeds.hash(context().seed(), d, phase[d], b)) < p;
+        }
+      }
+    }
+    int count = 0;
+    for (int b = 0; b < n; b++) {
+      if (keep[b] || s.visits(b) == 0) {
+        count++;
+      }
+    }
+    int[] out = new int[Math.max(count, 1)];
+    int at = 0;
+    for (int b = 0; b < n; b++) {
+      if (keep[b] || s.visits(b) == 0) {
+        out[at++] = b;
+      }
+    }
+    return count == 0 ? new int[] {0} : out;
+  }
+
+  /** The {@code c} with {@code Σ min(1, max(floor, c·exp(γℓ)))} = target, by bisection. */
+  private double softScale(BlockLossStore s, int n, int target) {
+    double lo = 0;
+    double hi = 1;
+    while (expectedKept(s, n, hi) < target && hi < 1e300) {
+      hi *= 2;
+    }
+    for (int it = 0; it < 100; it++) {
+      double mid = (lo + hi) / 2;
+      if (expectedKept(s, n, mid) < target) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return hi;
+  }
+
+  private double expectedKept(BlockLossStore s, int n, double c) {
+    double sum = 0;
+    for (int b = 0; b < n; b++) {
+      if (s.visits(b) > 0) {
+        sum += Math.min(1, Math.max(floor, c * Math.exp(gamma * s.mean(b))));
+      }
+    }
+    return sum;
+  }
+
+  @Override
+  public BlockSelection blockSelection(int domain) {
+    if (kept[domain] == null) {
+      return BlockSelection.all(domains().get(domain).blocks());
+    }
+    long[] blocks = new long[kept[domain].length];
+    for (int i = 0; i < blocks.length; i++) {
+      blocks[i] = kept[domain][i];
+    }
+    return BlockSelection.ofBlocks(blocks, generations[domain]);
+  }
+
+  /** The current phase of domain {@code d}: 0 = Learn, 1 = Focus, 2 = Review, 3 = Focus. */
+  public int phaseOf(int d) {
+    return phase[d];
+  }
+
+  /** The kept blocks of domain {@code d} (all blocks outside Focus). */
+  public int[] keptBlocks(int d) {
+    if (kept[d] == null) {
+      int[] all = new int[(int) domains().get(d).blocks()];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = i;
+      }
+      return all;
+    }
+    return kept[d].clone();
+  }
+
+  /** The store of domain {@code d}. */
+  public BlockLossStore store(int d) {
+    return stores[d];
+  }
+
+  @Override
+  protected Mixture currentMixture(long step) {
+    if (inner != null) {
+      return inner.mixture(step);
+    }
+    double[] w = new double[domainCount()];
+    for (int d = 0; d < w.length; d++) {
+      Domain dom = domains().get(d);
+      w[d] = eligible(d) * ((double) dom.tokens() / dom.blocks());
+    }
+    return Mixture.normalise(domainNames(), w);
+  }
+
+  @Override
+  protected void writeState(ObjectNode state) {
+    if (inner != null) {
+      state.set("inner", inner.snapshot());
+    }
+    ArrayNode ds = state.putArray("domains");
+    for (int d = 0; d < domainCount(); d++) {
+      ObjectNode o = ds.addObject();
+      o.put("phase", phase[d]).put("drawn", drawn[d]).put("generation", generations[d]);
+      o.put("store", stores[d].toBytes());
+      if (kept[d] != null) {
+        ByteBuffer bb = ByteBuffer.allocate(kept[d].length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bb.asIntBuffer().put(kept[d]);
+        o.put("kept", bb.array());
+      }
+    }
+  }
+
+  @Override
+  protected void readState(StateReader state) {
+    JsonNode ds = state.field("domains");
+    if (!ds.isArray() || ds.size() != domainCount()) {
+      throw new IncompatibleStateException("state field 'lfr.domains' expected "
+          + domainCount() + " entries but found " + ds.size());
+    }
+    int k = domainCount();
+    int[] p = new int[k];
+    long[] dr = new long[k];
+    long[] g = new long[k];
+    byte[][] st = new byte[k][];
+    int[][] kp = new int[k][];
+    try {
+      for (int d = 0; d < k; d++) {
+        StateReader r = StateReader.of(ds.get(d), "lfr.domains[" + d + "]");
+        p[d] = r.getInt("phase");
+        if (p[d] < 0 || p[d] >= schedule.size()) {
+          throw new IncompatibleStateException("lfr phase " + p[d] + " outside the schedule");
+        }
+        dr[d] = r.getLong("drawn");
+        g[d] = r.getLong("generation");
+        st[d] = r.field("store").binaryValue();
+        if (st[d] == null || st[d].length != stores[d].size() * 8) {
+          throw new IncompatibleStateException("lfr store of domain " + d + " expected "
+              + stores[d].size() * 8 + " bytes");
+        }
+        if (r.node().has("kept")) {
+          byte[] raw = r.field("kept").binaryValue();
+          int[] ints = new int[raw.length / 4];
+          ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(ints);
+          kp[d] = ints;
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new IncompatibleStateException("lfr state is not valid base64: " + e.getMessage(), e);
+    }
+    if (inner != null) {
+      inner.restore(state.field("inner"));
+    }
+    for (int d = 0; d < k; d++) {
+      phase[d] = p[d];
+      drawn[d] = dr[d];
+      generations[d] = g[d];
+      stores[d].fromBytes(st[d]);
+      kept[d] = kp[d];
+    }
+  }
+
+  /** {@code lfr}: the registered provider. */
+  public static final class Provider implements MixingPolicyProvider {
+    static final String NAME = "lfr";
+    static final ConfigKey<Double> P1 = ConfigKey.number("learnEpochs", 1.0,
+        "p1: epochs of Learn over all blocks", v -> v > 0, "> 0");
+    static final ConfigKey<Double> S1 = ConfigKey.number("focus1Drop", 0.5,
+        "s1: fraction of lowest-loss blocks dropped for the first Focus", v -> v >= 0 && v < 1,
+        "in [0, 1)");
+    static final ConfigKey<Double> P2 = ConfigKey.number("focus1Epochs", 1.0,
+        "p2: epochs of the first Focus over the kept blocks", v -> v > 0, "> 0");
+    static final ConfigKey<Double> P3 = ConfigKey.number("reviewEpochs", 1.0,
+        "p3: epochs of Review over all blocks", v -> v > 0, "> 0");
+    static final ConfigKey<Double> S2 = ConfigKey.number("focus2Drop", 0.7,
+        "s2: fraction dropped for the second Focus", v -> v >= 0 && v < 1, "in [0, 1)");
+    static final ConfigKey<Double> P4 = ConfigKey.number("focus2Epochs", 1.0,
+        "p4: epochs per repetition of the second Focus", v -> v > 0, "> 0");
+    static final ConfigKey<Long> REPS = ConfigKey.integer("focus2Reps", 5L,
+        "reps of the second Focus (third-party code uses 5)", v -> v > 0, "> 0");
+    static final ConfigKey<String> SELECTION = ConfigKey.choice("selection", "hard",
+        "hard top-k (the v1 paper) or soft (keep ∝ perplexity^γ with a floor)", "hard", "soft");
+    static final ConfigKey<Double> GAMMA = ConfigKey.number("softGamma", 1.0,
+        "γ of the soft variant: keep probability ∝ exp(γ·loss) = perplexity^γ", v -> v > 0,
+        "> 0");
+    static final ConfigKey<Double> FLOOR = ConfigKey.number("softFloor", 0.05,
+        "smallest keep probability of a visited block in the soft variant", v -> v >= 0 && v < 1,
+        "in [0, 1)");
+    static final ConfigKey<String> STORAGE = ConfigKey.choice("storage", "heap",
+        "where the per-block store lives: heap or offheap (a direct buffer)", "heap", "offheap");
+    static final ConfigKey<JsonNode> DOMAIN_POLICY = ConfigKey.custom("domainPolicy",
+        "{\"policy\": name, \"config\": {...}} or {}", Json.object(),
+        "the policy that sets the domain weights; {} = weights ∝ eligible blocks", n -> {
+          if (!n.isObject()) {
+            throw new IllegalArgumentException("must be an object");
+          }
+          return n.deepCopy();
+        }, n -> n);
+    private static final ConfigSchema SCHEMA = ConfigSchema.of(NAME, List.of(P1, S1, P2, P3, S2,
+        P4, REPS, SELECTION, GAMMA, FLOOR, STORAGE, DOMAIN_POLICY));
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return "LFR (Prakriya et al., CoNLL 2025): Learn, Focus on the hardest blocks, Review; "
+          + "per-block losses inside each domain, composable with a domain-level policy.";
+    }
+
+    @Override
+    public ConfigSchema configSchema() {
+      return SCHEMA;
+    }
+
+    @Override
+    public MixingPolicy create(PolicyContext context, PolicyConfig config) {
+      List<PhaseSpec> schedule = new ArrayList<>();
+      schedule.add(new PhaseSpec(Kind.LEARN, config.get(P1), 0));
+      schedule.add(new PhaseSpec(Kind.FOCUS, config.get(P2), config.get(S1)));
+      schedule.add(new PhaseSpec(Kind.REVIEW, config.get(P3), 0));
+      schedule.add(new PhaseSpec(Kind.FOCUS, config.get(P4) * config.get(REPS), config.get(S2)));
+      JsonNode spec = config.get(DOMAIN_POLICY);
+      MixingPolicy inner = null;
+      if (!spec.isEmpty()) {
+        if (NAME.equals(spec.path("policy").asText())) {
+          throw new IllegalArgumentException(
+              "config key 'domainPolicy' must not be lfr itself, got " + spec);
+        }
+        inner = PolicyRegistry.load().create(context, spec);
+      }
+      return new LfrPolicy(context, config, schedule, inner,
+          config.get(STORAGE).equals("offheap"));
+    }
+  }
+}
