@@ -14,7 +14,9 @@ case "$suite" in
     note='One op = one token copied into the batch buffer: batches of 32 x (1,024 + 1) uint16 tokens, blocks drawn at random from the demo corpus (2 MB of text per main domain, in the page cache), single thread (target: >= 200 M tokens/s).' ;;
   policies) pattern='PolicyDecisionBenchmark'; title='Per-step cost of each policy decision path'
     note='One op = one step of a policy: signalsFor, the observations it requested (synthetic), and mixture, at K domains. Every registered policy; a policy added later gets a parameter value in PolicyDecisionBenchmark.' ;;
-  *) echo "unknown suite '$suite'; known: sampler, data, policies" >&2; exit 2 ;;
+  lfr) pattern='LfrBenchmark'; title='LFR: recording block losses and phase-boundary selection over 10^7 blocks'
+    note='record: one op = one block loss recorded at a random block of a 10^7-block store (target >= 50 M blocks/s). select: one op = choosing the hardest half of 10^7 visited blocks by quickselect (target <= 200 ms).' ;;
+  *) echo "unknown suite '$suite'; known: sampler, data, policies, lfr" >&2; exit 2 ;;
 esac
 mvn -q -B -ntp -pl benchmarks -am package -DskipTests
 mkdir -p benchmarks/results

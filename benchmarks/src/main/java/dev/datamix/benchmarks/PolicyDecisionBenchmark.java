@@ -39,7 +39,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class PolicyDecisionBenchmark {
-  @Param({"dga", "explicit", "importance", "piecewise", "proportional", "temperature",
+  @Param({"dga", "explicit", "importance", "lfr", "piecewise", "proportional", "temperature",
       "uniform", "velocitune"})
   public String policy;
 

@@ -149,6 +149,11 @@ public final class LfrPolicy extends AbstractMixingPolicy {
     }
   }
 
+  /** The selection of a Focus boundary on the current store, for the selection benchmark. */
+  public int[] selectForBenchmark(int d, double drop) {
+    return select(d, drop);
+  }
+
   /** Blocks kept when dropping the {@code drop} fraction of lowest-loss visited blocks. */
   int[] select(int d, double drop) {
     int n = (int) domains().get(d).blocks();
