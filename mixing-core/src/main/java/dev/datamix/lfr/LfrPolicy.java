@@ -158,74 +158,59 @@ public final class LfrPolicy extends AbstractMixingPolicy {
   int[] select(int d, double drop) {
     int n = (int) domains().get(d).blocks();
     BlockLossStore s = stores[d];
+    // one pass: the visited blocks' means (NaN marks an unvisited block)
+    float[] means = new float[n];
+    float[] values = new float[n];
     int visited = 0;
     for (int b = 0; b < n; b++) {
-      if (s.visits(b) > 0) {
-        visited++;
+      means[b] = s.mean(b);
+      if (!Float.isNaN(means[b])) {
+        values[visited++] = means[b];
       }
     }
     int keepVisited = (int) Math.round(visited * (1 - drop));
-    boolean[] keep = new boolean[n];
+    int[] out = new int[n];
+    int count = 0;
     if (!soft) {
-      float[] values = new float[visited];
-      int at = 0;
+      float threshold = keepVisited > 0 ? TopK.kthLargest(values, visited, keepVisited)
+          : Float.POSITIVE_INFINITY;
+      int above = 0;
       for (int b = 0; b < n; b++) {
-        if (s.visits(b) > 0) {
-          values[at++] = s.mean(b);
+        if (means[b] > threshold) {
+          above++;
         }
       }
-      if (keepVisited > 0) {
-        float threshold = TopK.kthLargest(values, visited, keepVisited);
-        int above = 0;
-        for (int b = 0; b < n; b++) {
-          if (s.visits(b) > 0 && s.mean(b) > threshold) {
-            keep[b] = true;
-            above++;
-          }
-        }
-        // ties at the threshold: the lowest block indices, up to exactly keepVisited
-        for (int b = 0; b < n && above < keepVisited; b++) {
-          if (s.visits(b) > 0 && s.mean(b) == threshold) {
-            keep[b] = true;
-            above++;
-          }
+      // ties at the threshold: the lowest block indices, up to exactly keepVisited
+      int ties = keepVisited - above;
+      for (int b = 0; b < n; b++) {
+        float m = means[b];
+        if (Float.isNaN(m) || m > threshold || (m == threshold && ties-- > 0)) {
+          out[count++] = b;
         }
       }
     } else {
-      double c = softScale(s, n, keepVisited);
+      double c = softScale(values, visited, keepVisited);
       for (int b = 0; b < n; b++) {
-        if (s.visits(b) > 0) {
-          double p = Math.min(1, Math.max(floor, c * Math.exp(gamma * s.mean(b))));
-          keep[b] = Seeds.toUnitDouble(Seeds.hash(context().seed(), d, phase[d], b)) < p;
+        float m = means[b];
+        if (Float.isNaN(m) || Seeds.toUnitDouble(Seeds.hash(context().seed(), d, phase[d], b))
+            < Math.min(1, Math.max(floor, c * Math.exp(gamma * m)))) {
+          out[count++] = b;
         }
       }
     }
-    int count = 0;
-    for (int b = 0; b < n; b++) {
-      if (keep[b] || s.visits(b) == 0) {
-        count++;
-      }
-    }
-    int[] out = new int[Math.max(count, 1)];
-    int at = 0;
-    for (int b = 0; b < n; b++) {
-      if (keep[b] || s.visits(b) == 0) {
-        out[at++] = b;
-      }
-    }
-    return count == 0 ? new int[] {0} : out;
+    return count == 0 ? new int[] {0} : java.util.Arrays.copyOf(out, count);
   }
 
   /** The {@code c} with {@code Σ min(1, max(floor, c·exp(γℓ)))} = target, by bisection. */
-  private double softScale(BlockLossStore s, int n, int target) {
+  private double softScale(float[] values, int visited, int target) {
     double lo = 0;
     double hi = 1;
-    while (expectedKept(s, n, hi) < target && hi < 1e300) {
+    while (expectedKept(values, visited, hi) < target && hi < 1e300) {
       hi *= 2;
     }
     for (int it = 0; it < 100; it++) {
       double mid = (lo + hi) / 2;
-      if (expectedKept(s, n, mid) < target) {
+      if (expectedKept(values, visited, mid) < target) {
         lo = mid;
       } else {
         hi = mid;
@@ -234,12 +219,10 @@ public final class LfrPolicy extends AbstractMixingPolicy {
     return hi;
   }
 
-  private double expectedKept(BlockLossStore s, int n, double c) {
+  private double expectedKept(float[] values, int visited, double c) {
     double sum = 0;
-    for (int b = 0; b < n; b++) {
-      if (s.visits(b) > 0) {
-        sum += Math.min(1, Math.max(floor, c * Math.exp(gamma * s.mean(b))));
-      }
+    for (int i = 0; i < visited; i++) {
+      sum += Math.min(1, Math.max(floor, c * Math.exp(gamma * values[i])));
     }
     return sum;
   }
