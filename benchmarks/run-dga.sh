@@ -12,4 +12,4 @@ cp=$(benchmarks/classpath.sh)
 java -Xmx4g -Djava.awt.headless=true -Dai.djl.offline=true \
   -cp "$cp" \
   dev.datamix.benchmarks.shootout.DgaEvidence --corpus corpora/shared-byte-128 \
-  --out shootouts/dga "$@"
+  --out "${OUT:-shootouts/dga}" "$@"

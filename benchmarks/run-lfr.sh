@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 shared="${SHARED:-../shared/corpora/text}"
 if [ ! -f corpora/jargon-small-128/manifest.json ]; then
   src=$(mktemp -d)
-  zcat "$shared/target_jargon.train.txt.gz" | head -c 300000 > "$src/jargon.train.txt"
+  # head closes the pipe early; zcat's SIGPIPE is expected
+  { zcat "$shared/target_jargon.train.txt.gz" || true; } | head -c 300000 > "$src/jargon.train.txt"
   zcat "$shared/target_jargon.val.txt.gz" > "$src/jargon.val.txt"
   zcat "$shared/target_jargon.test.txt.gz" > "$src/jargon.test.txt"
   ./datamix prepare --domains-from "$src" --out corpora/jargon-small-128 --block-length 128 --quiet

@@ -82,8 +82,12 @@ public final class DgaEvidence {
     sweep.add("| T_r | probe batch | extra fwd+bwd blocks per step | mean step (ms) | probe ms"
         + " per step | overhead vs uniform |");
     sweep.add("|---:|---:|---:|---:|---:|---:|");
-    double base;
+    double base = Double.NaN;
     try (Corpus corpus = Corpus.open(corpusDir)) {
+      if (sweepSteps == 0) {
+        sweep.add("| (sweep skipped: --sweep-steps 0) | | | | | |");
+      }
+      if (sweepSteps > 0) {
       ObjectNode sw = trainer.deepCopy();
       sw.put("steps", sweepSteps).put("warmupSteps", 5).put("seed", 1);
       base = meanStep(corpus, sw, Json.parse("{\"policy\": \"uniform\"}"),
@@ -99,6 +103,7 @@ public final class DgaEvidence {
               + " %+.1f%% |", tr, pb, extra, 100 * extra / 16, m[0], m[1],
               100 * (m[0] / base - 1)));
         }
+      }
       }
     }
     List<String> md = new ArrayList<>(Files.readAllLines(shoot.resolve("report.md")));
