@@ -66,6 +66,7 @@ public final class LfrPolicy extends AbstractMixingPolicy {
   private final long[] drawn;
   private final long[] generations;
   private final int[][] kept;
+  private final BlockSelection[] selections;
 
   private LfrPolicy(PolicyContext context, PolicyConfig config, List<PhaseSpec> schedule,
       MixingPolicy inner, boolean offHeap) {
@@ -85,6 +86,7 @@ public final class LfrPolicy extends AbstractMixingPolicy {
     drawn = new long[k];
     generations = new long[k];
     kept = new int[k][];
+    selections = new BlockSelection[k];
   }
 
   @Override
@@ -229,14 +231,21 @@ public final class LfrPolicy extends AbstractMixingPolicy {
 
   @Override
   public BlockSelection blockSelection(int domain) {
-    if (kept[domain] == null) {
-      return BlockSelection.all(domains().get(domain).blocks());
+    BlockSelection s = selections[domain];
+    if (s == null || s.generation() != (kept[domain] == null ? 0 : generations[domain])) {
+      // built once per phase change, not per batch
+      if (kept[domain] == null) {
+        s = BlockSelection.all(domains().get(domain).blocks());
+      } else {
+        long[] blocks = new long[kept[domain].length];
+        for (int i = 0; i < blocks.length; i++) {
+          blocks[i] = kept[domain][i];
+        }
+        s = BlockSelection.ofBlocks(blocks, generations[domain]);
+      }
+      selections[domain] = s;
     }
-    long[] blocks = new long[kept[domain].length];
-    for (int i = 0; i < blocks.length; i++) {
-      blocks[i] = kept[domain][i];
-    }
-    return BlockSelection.ofBlocks(blocks, generations[domain]);
+    return s;
   }
 
   /** The current phase of domain {@code d}: 0 = Learn, 1 = Focus, 2 = Review, 3 = Focus. */
