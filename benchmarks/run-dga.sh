@@ -4,10 +4,7 @@
 # Prepares corpora/shared-byte-128 from ../shared/corpora if missing; writes shootouts/dga.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f corpora/shared-byte-128/manifest.json ]; then
-  ./datamix prepare --domains-from ../shared/corpora/text --out corpora/shared-byte-128 \
-    --block-length 128 --quiet
-fi
+benchmarks/ensure-shared-corpus.sh
 cp=$(benchmarks/classpath.sh)
 java -Xmx4g -Djava.awt.headless=true -Dai.djl.offline=true \
   -cp "$cp" \
