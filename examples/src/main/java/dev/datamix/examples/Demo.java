@@ -112,7 +112,9 @@ public final class Demo {
         {"piecewise", "{\"segments\": [{\"startStep\": 0, \"weights\": "
             + "{\"easy\": 1, \"hard\": 1, \"noisy\": 1, \"small\": 1, \"related\": 1}}, "
             + "{\"startStep\": " + steps / 2 + ", \"weights\": "
-            + "{\"easy\": 1, \"hard\": 3, \"noisy\": 0, \"small\": 1, \"related\": 2}}]}"}};
+            + "{\"easy\": 1, \"hard\": 3, \"noisy\": 0, \"small\": 1, \"related\": 2}}]}"},
+        {"dga", "{\"updateEvery\": 10}"},
+        {"lfr", "{}"}};
     StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-13s", "policy"));
     for (String n : names) {
       header.append(String.format(Locale.ROOT, " %8s", n));
@@ -140,8 +142,12 @@ public final class Demo {
       rows.add(new Row(spec[0], loss, template.expectedHeldOutLoss()));
     }
     System.out.println();
-    System.out.println("Adaptive policies (Velocitune, DGA, LFR, ...) and the DJL trainer are on "
-        + "the roadmap; see README.md.");
+    System.out.println("dga steers toward the learner's target task (learned mostly from "
+        + "'related'). lfr weights domains by their eligible blocks and starts with one Learn "
+        + "epoch over every block before it focuses on the hardest ones, so a short run matches "
+        + "the proportional mix.");
+    System.out.println("The same policies train a real GPT-style model with mixing-djl's "
+        + "MixingTrainer (docs/trainer.md); the shoot-out compares them (docs/shootout.md).");
     return rows;
   }
 
