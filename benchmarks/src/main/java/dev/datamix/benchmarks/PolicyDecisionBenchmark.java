@@ -39,8 +39,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class PolicyDecisionBenchmark {
-  @Param({"dga", "explicit", "importance", "lfr", "piecewise", "proportional", "temperature",
-      "uniform", "velocitune"})
+  @Param({"continual", "dga", "explicit", "importance", "lfr", "piecewise", "proportional",
+      "temperature", "uniform", "velocitune"})
   public String policy;
 
   @Param({"8", "64", "1024"})

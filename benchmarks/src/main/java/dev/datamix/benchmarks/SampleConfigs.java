@@ -33,6 +33,15 @@ public final class SampleConfigs {
         case "explicit.weights" -> c.set("weights", weights(domains, 0));
         case "temperature.temperature" -> c.put("temperature", 2.0);
         case "importance.scores" -> c.set("scores", weights(domains, 2));
+        case "continual.phases" -> {
+          var phases = c.putArray("phases");
+          int half = Math.max(1, domains.size() / 2);
+          var a = phases.addObject().put("name", "A").put("steps", 500);
+          domains.subList(0, half).forEach(a.putArray("domains")::add);
+          var b = phases.addObject().put("name", "B").put("steps", 500).put("replay", 0.05);
+          (half < domains.size() ? domains.subList(half, domains.size()) : domains)
+              .forEach(b.putArray("domains")::add);
+        }
         case "piecewise.segments" -> {
           var segments = c.putArray("segments");
           segments.addObject().put("startStep", 0).set("weights", weights(domains, 0));
