@@ -226,6 +226,26 @@ class MixingTrainerTest {
   }
 
   @Test
+  void aPhaseThatResetsTheOptimizerRestartsItsMoments() throws IOException {
+    JsonNode plan = Json.parse("{\"policy\": \"continual\", \"config\": {\"phases\": ["
+        + "{\"name\": \"A\", \"domains\": [\"template\", \"arith\"], \"steps\": 3},"
+        + "{\"name\": \"B\", \"domains\": [\"code\"], \"steps\": 3, \"replay\": 0.25, "
+        + "\"resetOptimizer\": true}]}}");
+    TrainingConfig cfg = small(", \"steps\": 6, \"targetDomain\": \"\", "
+        + "\"trainDomains\": [\"template\", \"arith\", \"code\"]");
+    try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
+        .setPolicy(plan).setRunDirectory(dir.resolve("phases")).build()) {
+      t.train();
+    }
+    JsonNode state = Checkpoint.readState(Checkpoint.latest(dir.resolve("phases/checkpoints")));
+    assertEquals(3, state.get("optimizerUpdates").asLong(), "moments restarted at step 3");
+    assertEquals(1, state.get("phaseIndex").asInt());
+    List<String> lines = Files.readAllLines(dir.resolve("phases/metrics.jsonl"));
+    assertEquals("B", Json.parse(lines.get(3)).get("phase").asText());
+    assertTrue(Json.parse(lines.get(1)).get("weights").get("code").asDouble() == 0.0);
+  }
+
+  @Test
   void configErrorsNameTheKey() {
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> TrainingConfig.fromJson(Json.parse("{\"batchsize\": 4}")));
