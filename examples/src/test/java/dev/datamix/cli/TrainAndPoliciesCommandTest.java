@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datamix.corpus.demo.DemoCorpus;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,27 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainAndPoliciesCommandTest {
   @TempDir Path dir;
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      return new Result(Datamix.run(args), o.toString(StandardCharsets.UTF_8),
-          e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void policiesListsEveryPolicyWithItsKeys() {
-    Result r = run("policies");
+    CliRun r = CliRun.of("policies");
     assertEquals(0, r.code(), r.err());
     for (String p : new String[] {"uniform", "velocitune", "dga", "lfr", "continual"}) {
       assertTrue(r.out().contains(p + ": "), p + " in\n" + r.out());
@@ -50,20 +29,20 @@ class TrainAndPoliciesCommandTest {
         "--run", dir.resolve("run").toString(), "--quiet", "--set", "layers=1",
         "--set", "dModel=16", "--set", "heads=2", "--set", "batchSize=4",
         "--set", "warmupSteps=1", "--set", "evalBlocksPerDomain=2"};
-    Result r = run(concat(base, "--set", "steps=4"));
+    CliRun r = CliRun.of(concat(base, "--set", "steps=4"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("trained 4 steps") && r.out().contains("bits/byte"), r.out());
     assertEquals(4, Files.readAllLines(dir.resolve("run/metrics.jsonl")).size());
-    Result resumed = run(concat(base, "--set", "steps=4", "--resume"));
+    CliRun resumed = CliRun.of(concat(base, "--set", "steps=4", "--resume"));
     assertEquals(0, resumed.code(), resumed.err());
-    Result other = run(concat(base, "--set", "steps=6", "--resume"));
+    CliRun other = CliRun.of(concat(base, "--set", "steps=6", "--resume"));
     assertEquals(1, other.code());
     assertTrue(other.err().contains("'steps' expected 6 but found 4"), other.err());
-    Result unknown = run("train", "--corpus", dir.resolve("c").toString(), "--policy", "nope",
+    CliRun unknown = CliRun.of("train", "--corpus", dir.resolve("c").toString(), "--policy", "nope",
         "--run", dir.resolve("r2").toString());
     assertEquals(1, unknown.code());
     assertTrue(unknown.err().contains("unknown policy 'nope'"), unknown.err());
-    Result badKey = run(concat(base, "--set", "stpes=4"));
+    CliRun badKey = CliRun.of(concat(base, "--set", "stpes=4"));
     assertEquals(1, badKey.code());
     assertTrue(badKey.err().contains("'stpes'"), badKey.err());
   }

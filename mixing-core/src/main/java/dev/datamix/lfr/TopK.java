@@ -1,7 +1,5 @@
 package dev.datamix.lfr;
 
-import java.util.Arrays;
-
 /**
  * Selection at a phase boundary: the blocks with the highest mean loss, by quickselect on the
  * visited blocks' values (expected O(n)), not a full sort.
@@ -49,15 +47,5 @@ final class TopK {
     float t = a[i];
     a[i] = a[j];
     a[j] = t;
-  }
-
-  /** Sorted copy, for tests. */
-  static float[] sortedDescending(float[] v) {
-    float[] c = v.clone();
-    Arrays.sort(c);
-    for (int i = 0; i < c.length / 2; i++) {
-      swap(c, i, c.length - 1 - i);
-    }
-    return c;
   }
 }

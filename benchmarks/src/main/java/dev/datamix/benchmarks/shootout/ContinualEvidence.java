@@ -37,14 +37,11 @@ public final class ContinualEvidence {
 
   /** Runs the variants and writes {@code report.md} and plots. */
   public static void main(String[] args) throws IOException {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i], args[i + 1]);
-    }
-    Path corpusDir = Path.of(a.get("--corpus"));
-    Path out = Path.of(a.get("--out"));
-    long steps = Long.parseLong(a.getOrDefault("--steps", "400"));
-    long seed = Long.parseLong(a.getOrDefault("--seed", "1"));
+    EvidenceArgs a = new EvidenceArgs(args);
+    Path corpusDir = Path.of(a.require("--corpus"));
+    Path out = Path.of(a.require("--out"));
+    long steps = Long.parseLong(a.get("--steps", "400"));
+    long seed = Long.parseLong(a.get("--seed", "1"));
     long total = 2 * steps;
     Files.createDirectories(out);
     LearningRateSchedule rewarm = Schedules.rewarmRedecay(new long[] {0, steps}, total, PEAK,

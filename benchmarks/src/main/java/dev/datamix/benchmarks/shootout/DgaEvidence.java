@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,18 +29,15 @@ public final class DgaEvidence {
 
   /** Runs everything missing and writes {@code report.md}. */
   public static void main(String[] args) throws IOException {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i], args[i + 1]);
-    }
-    Path corpusDir = Path.of(a.get("--corpus"));
-    Path out = Path.of(a.get("--out"));
-    String domains = a.getOrDefault("--domains", "prose,code_python,email,techdocs,dictionary");
-    String target = a.getOrDefault("--target", "target_jargon");
-    long steps = Long.parseLong(a.getOrDefault("--steps", "600"));
-    String seeds = a.getOrDefault("--seeds", "1,2,3");
-    long updateEvery = Long.parseLong(a.getOrDefault("--update-every", "25"));
-    long sweepSteps = Long.parseLong(a.getOrDefault("--sweep-steps", "100"));
+    EvidenceArgs a = new EvidenceArgs(args);
+    Path corpusDir = Path.of(a.require("--corpus"));
+    Path out = Path.of(a.require("--out"));
+    String domains = a.get("--domains", "prose,code_python,email,techdocs,dictionary");
+    String target = a.get("--target", "target_jargon");
+    long steps = Long.parseLong(a.get("--steps", "600"));
+    String seeds = a.get("--seeds", "1,2,3");
+    long updateEvery = Long.parseLong(a.get("--update-every", "25"));
+    long sweepSteps = Long.parseLong(a.get("--sweep-steps", "100"));
     ObjectNode trainer = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": " + steps
         + ", \"warmupSteps\": 30, \"peakLr\": 0.002, \"minLr\": 0.0002, "
         + "\"evalBlocksPerDomain\": 16, \"targetDomain\": \"" + target + "\", "

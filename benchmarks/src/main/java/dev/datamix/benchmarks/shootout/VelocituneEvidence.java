@@ -12,10 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Velocitune against static proportional and uniform mixes on a real corpus: the workflow's
@@ -31,18 +28,15 @@ public final class VelocituneEvidence {
 
   /** Runs everything missing and writes {@code report.md}. */
   public static void main(String[] args) throws IOException {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i], args[i + 1]);
-    }
-    Path corpusDir = Path.of(require(a, "--corpus"));
-    Path out = Path.of(require(a, "--out"));
-    String domains = a.getOrDefault("--domains", "prose,code_python,email,techdocs,dictionary");
-    long steps = Long.parseLong(a.getOrDefault("--steps", "600"));
-    String seeds = a.getOrDefault("--seeds", "1,2,3");
-    long updateEvery = Long.parseLong(a.getOrDefault("--update-every", "50"));
-    long pretrainSteps = Long.parseLong(a.getOrDefault("--pretrain-steps", "0"));
-    String pretrainDomains = a.getOrDefault("--pretrain-domains", "bible,sotu,code_java");
+    EvidenceArgs a = new EvidenceArgs(args);
+    Path corpusDir = Path.of(a.require("--corpus"));
+    Path out = Path.of(a.require("--out"));
+    String domains = a.get("--domains", "prose,code_python,email,techdocs,dictionary");
+    long steps = Long.parseLong(a.get("--steps", "600"));
+    String seeds = a.get("--seeds", "1,2,3");
+    long updateEvery = Long.parseLong(a.get("--update-every", "50"));
+    long pretrainSteps = Long.parseLong(a.get("--pretrain-steps", "0"));
+    String pretrainDomains = a.get("--pretrain-domains", "bible,sotu,code_java");
     ObjectNode trainer = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": " + steps
         + ", \"warmupSteps\": 30, \"peakLr\": 0.002, \"minLr\": 0.0002, "
         + "\"evalBlocksPerDomain\": 32, \"seed\": 1}");
@@ -161,15 +155,5 @@ public final class VelocituneEvidence {
     System.out.println("wrote " + out.resolve("report.md"));
   }
 
-  private static String require(Map<String, String> a, String key) {
-    String v = a.get(key);
-    if (v == null) {
-      throw new IllegalArgumentException(key + " is required");
-    }
-    return v;
-  }
 
-  static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.3f", v);
-  }
 }
