@@ -587,10 +587,9 @@ public final class MixingTrainer implements AutoCloseable {
     ObjectNode now = config.toJson();
     for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!MAY_DIFFER_ON_RESUME.contains(key)
-          && !now.get(key).toString().equals(String.valueOf(savedTrainer.get(key)))) {
-        throw new IncompatibleStateException("incompatible checkpoint: trainer key '" + key
-            + "' expected " + now.get(key) + " but found " + savedTrainer.get(key));
+      if (!MAY_DIFFER_ON_RESUME.contains(key)) {
+        IncompatibleStateException.check("checkpoint trainer key '" + key + "'", now.get(key),
+            savedTrainer.get(key));
       }
     }
     List<Parameter> order = model.orderedParameters();
