@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code datamix} command line. Exit code 0 on success, 1 on a failure, 2 on bad usage. */
 @Command(name = "datamix", mixinStandardHelpOptions = true, version = "datamix 0.1.0",
     description = "Data-mixing strategies for language-model pre-training.",
-    subcommands = {PrepareCommand.class, PoliciesCommand.class, TrainCommand.class})
+    subcommands = {PrepareCommand.class, PoliciesCommand.class, TrainCommand.class,
+        FitCommand.class, ShootoutCommand.class, ReportCommand.class})
 public final class Datamix implements Runnable {
 
   @CommandLine.Spec

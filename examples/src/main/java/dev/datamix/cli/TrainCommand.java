@@ -1,25 +1,31 @@
 package dev.datamix.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.Corpus;
 import dev.datamix.corpus.Split;
+import dev.datamix.djl.train.LossCurve;
 import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
+import dev.datamix.report.HtmlReport;
+import dev.datamix.report.RunData;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code datamix train}: train the GPT-style model on a corpus under a policy. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = {"Train a GPT-style model with DJL (PyTorch) under a mixing policy.",
-        "Writes metrics.jsonl and checkpoints into --run; --resume continues exactly."})
+        "Writes metrics.jsonl and checkpoints into --run; --resume continues exactly.",
+        "With --eval-every N it also writes curve.jsonl (every domain's validation loss every N",
+        "steps) and report.html."})
 public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -31,13 +37,8 @@ public final class TrainCommand implements Callable<Integer> {
       + "{\"policy\": name, \"config\": {...}} (see `datamix policies`)")
   String policy;
 
-  @Option(names = "--config", description = "trainer settings: a JSON file of TrainingConfig "
-      + "keys (docs/trainer.md)")
-  Path config;
-
-  @Option(names = "--set", paramLabel = "KEY=JSON", description = "override one trainer key, "
-      + "for example --set steps=200 --set device=\"cpu\"; repeatable")
-  java.util.List<String> overrides = new java.util.ArrayList<>();
+  @Mixin
+  TrainerSettings settings;
 
   @Option(names = "--run", required = true, description = "run directory (metrics, checkpoints)")
   Path run;
@@ -45,32 +46,25 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue from the run directory's last checkpoint")
   boolean resume;
 
+  @Option(names = "--eval-every", paramLabel = "N", description = "measure every domain's "
+      + "validation loss every N steps into curve.jsonl, checkpoint then, and write report.html")
+  long evalEvery;
+
   @Option(names = "--quiet", description = "no progress line")
   boolean quiet;
 
   @Override
   public Integer call() throws IOException {
+    if (evalEvery < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--eval-every must be > 0, got " + evalEvery);
+    }
     JsonNode policySpec = Files.isRegularFile(Path.of(policy)) ? Json.read(Path.of(policy))
         : Json.parse("{\"policy\": " + Json.mapper().writeValueAsString(policy) + "}");
-    ObjectNode cfg = config == null ? Json.object() : (ObjectNode) Json.read(config);
-    for (String o : overrides) {
-      int eq = o.indexOf('=');
-      if (eq <= 0) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "--set must be KEY=JSON, got '" + o + "'");
-      }
-      String value = o.substring(eq + 1);
-      JsonNode v;
-      try {
-        v = Json.parse(value);
-      } catch (IllegalArgumentException e) {
-        v = Json.mapper().valueToTree(value);
-      }
-      cfg.set(o.substring(0, eq), v);
-    }
+    TrainingConfig config = settings.trainingConfig();
     try (Corpus c = Corpus.open(corpus)) {
       MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(c).setPolicy(policySpec)
-          .optConfig(TrainingConfig.fromJson(cfg)).setRunDirectory(run);
+          .optConfig(config).setRunDirectory(run);
       if (!quiet) {
         b.optProgress(System.err);
       }
@@ -78,11 +72,22 @@ public final class TrainCommand implements Callable<Integer> {
         b.resume();
       }
       try (MixingTrainer t = b.build()) {
-        t.train();
+        if (evalEvery > 0) {
+          new LossCurve(t, Split.VALIDATION, evalEvery, run).run(quiet ? null : System.err,
+              run.toString());
+        } else {
+          t.train();
+        }
         double[] loss = t.evaluate(Split.VALIDATION);
         printTable(t, loss);
       }
     }
+    if (evalEvery > 0) {
+      Path html = run.resolve("report.html");
+      HtmlReport.write(List.of(RunData.read(run)), "datamix run " + run, html);
+      spec.commandLine().getOut().println("report: " + html);
+    }
+    spec.commandLine().getOut().flush();
     return 0;
   }
 
@@ -95,6 +100,5 @@ public final class TrainCommand implements Callable<Integer> {
           t.domains().get(d).name(), loss[d], t.bitsPerByte(loss[d], d, Split.VALIDATION));
     }
     out.println("metrics: " + run.resolve("metrics.jsonl"));
-    out.flush();
   }
 }

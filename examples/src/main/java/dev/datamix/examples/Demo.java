@@ -1,161 +1,172 @@
 package dev.datamix.examples;
 
-import dev.datamix.corpus.BatchAssembler;
-import dev.datamix.corpus.Corpus;
-import dev.datamix.corpus.Split;
-import dev.datamix.corpus.demo.DemoCorpus;
-import dev.datamix.corpus.prepare.PrepareReport;
-import dev.datamix.mixture.Domain;
-import dev.datamix.mixture.Mixture;
-import dev.datamix.policy.PolicyContext;
-import dev.datamix.policy.PolicyRegistry;
-import dev.datamix.run.DataMixer;
-import dev.datamix.sampler.BlockBatch;
-import dev.datamix.sampler.MixtureSampler;
-import dev.datamix.sampler.SamplerOptions;
-import dev.datamix.sim.SimulatedLearner;
-import dev.datamix.sim.Simulation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.benchmarks.shootout.Shootout;
+import dev.datamix.benchmarks.shootout.ShootoutSpec;
+import dev.datamix.report.HtmlReport;
+import dev.datamix.report.RunData;
+import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.Json;
-import dev.datamix.tokenizer.ByteTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The README's first command: generates the built-in demo corpus and shows the data path (sample,
- * assemble, decode), then runs the registered static policies against datamix's simulated
- * learner and prints what each mixture did to every domain's held-out loss.
+ * The README's first command: generates the built-in demo corpus, trains the tiny GPT-style model
+ * (DJL, PyTorch, CPU) under three contrasting policies — {@code uniform} (stratified, the baseline
+ * to beat), {@code proportional} (the natural mix) and {@code dga} (dynamic gradient alignment
+ * toward the demo's target set {@code target_mix}, which is held out from training) — with the
+ * same seed and token budget, and ends with a table and a self-contained HTML report of the
+ * mixture weights and per-domain losses. Every number printed is measured by this run.
  *
- * <p>Every number printed is computed by this run. The learner is the analytic model in {@link
- * SimulatedLearner} (no neural network): the DJL trainer replaces it once {@code mixing-djl} lands.
- *
- * <p>Options: {@code --steps=N} (default 400), {@code --batch=B} (default 32), {@code --seed=S}.
+ * <p>Options: {@code --quick} (a tiny model and corpus: well under a minute, what CI runs),
+ * {@code --steps=N}, {@code --seed=S}, {@code --out=DIR} (default {@code target/demo}; the
+ * directory is replaced on every run).
  */
 public final class Demo {
   private Demo() {}
 
-  /** Runs the demo. */
-  public static void main(String[] args) {
-    long steps = 400;
-    int batch = 32;
-    long seed = 1;
-    for (String a : args) {
-      String[] kv = a.split("=", 2);
-      if (kv.length != 2) {
-        throw new IllegalArgumentException("expected --name=value, got '" + a + "'");
-      }
-      switch (kv[0]) {
-        case "--steps" -> steps = Long.parseLong(kv[1]);
-        case "--batch" -> batch = Integer.parseInt(kv[1]);
-        case "--seed" -> seed = Long.parseLong(kv[1]);
-        default -> throw new IllegalArgumentException(
-            "unknown option '" + kv[0] + "'; known: --steps, --batch, --seed");
-      }
-    }
-    showDataPath(seed);
-    run(steps, batch, seed);
-  }
-
-  /**
-   * Generates the built-in demo corpus, prints its report, and draws, assembles and decodes one
-   * block of every domain: the data path a trainer uses.
-   */
-  static void showDataPath(long seed) {
-    try {
-      Path dir = Path.of("target", "demo-corpus");
-      PrepareReport report = DemoCorpus.write(dir, 100_000, 128, seed);
-      System.out.println("built-in demo corpus (byte tokenizer) in " + dir.toAbsolutePath() + ":");
-      report.table().forEach(System.out::println);
-      try (Corpus corpus = Corpus.open(dir)) {
-        List<Domain> domains = corpus.domains(Split.TRAIN);
-        List<String> names = Domain.names(domains);
-        MixtureSampler sampler = new MixtureSampler(domains, SamplerOptions.seed(seed));
-        BatchAssembler assembler = new BatchAssembler(corpus, Split.TRAIN, 1);
-        BlockBatch one = new BlockBatch(1);
-        System.out.println("one sampled block per domain (first 60 characters):");
-        for (int d = 0; d < names.size(); d++) {
-          sampler.draw(d, Mixture.oneHot(names, names.get(d)), 1, one);
-          assembler.assemble(one);
-          String text = ByteTokenizer.instance().decode(assembler.tokens(), 0, 60);
-          System.out.printf(Locale.ROOT, "  %-10s block %5d: %s%n", names.get(d), one.block(0),
-              text.replace("\n", "\\n"));
+  /** The demo's settings. */
+  record Options(boolean quick, long steps, long seed, Path out) {
+    static Options parse(String... args) {
+      boolean quick = false;
+      long steps = -1;
+      long seed = 1;
+      Path out = Path.of("target", "demo");
+      for (String a : args) {
+        if (a.isBlank()) {
+          continue;
+        }
+        if (a.equals("--quick")) {
+          quick = true;
+          continue;
+        }
+        String[] kv = a.split("=", 2);
+        if (kv.length != 2) {
+          throw new IllegalArgumentException("expected --quick or --name=value, got '" + a + "'");
+        }
+        switch (kv[0]) {
+          case "--steps" -> steps = Long.parseLong(kv[1]);
+          case "--seed" -> seed = Long.parseLong(kv[1]);
+          case "--out" -> out = Path.of(kv[1]);
+          default -> throw new IllegalArgumentException(
+              "unknown option '" + kv[0] + "'; known: --quick, --steps, --seed, --out");
         }
       }
-      System.out.println();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      if (steps == -1) {
+        steps = quick ? 40 : 300;
+      }
+      if (steps <= 0) {
+        throw new IllegalArgumentException("--steps must be > 0, got " + steps);
+      }
+      return new Options(quick, steps, seed, out);
     }
   }
 
-  /** One policy's outcome: its name and each domain's held-out loss after training. */
-  record Row(String policy, double[] heldOutLoss, double[] initialLoss) {}
+  /** One policy's outcome, read back from its run. */
+  record Row(String label, double meanBpb, double targetBpb, double wallSeconds,
+      List<String> domains, double[] finalWeights) {}
 
-  static List<Row> run(long steps, int batch, long seed) {
-    List<Row> rows = new java.util.ArrayList<>();
-    PolicyRegistry registry = PolicyRegistry.load();
-    SimulatedLearner template = SimulatedLearner.demo(seed);
-    List<Domain> domains = template.domains();
-    List<String> names = Domain.names(domains);
-    System.out.println("datamix demo: registered policies " + registry.names());
-    System.out.printf(Locale.ROOT, "simulated learner, %d domains, %d steps x %d blocks of %d "
-        + "tokens, seed %d%n", domains.size(), steps, batch, template.blockLength(), seed);
-    System.out.println("domains: " + domains);
-    System.out.printf(Locale.ROOT, "irreducible loss floor per domain: %s%n",
-        fmt(template.irreducibleLoss()));
-    System.out.printf(Locale.ROOT, "held-out loss at step 0:           %s%n%n",
-        fmt(template.expectedHeldOutLoss()));
+  /** Runs the demo. */
+  public static void main(String[] args) throws IOException {
+    run(Options.parse(args));
+  }
 
-    String[][] specs = {
-        {"uniform", "{}"},
-        {"proportional", "{}"},
-        {"temperature", "{\"temperature\": 3}"},
-        {"piecewise", "{\"segments\": [{\"startStep\": 0, \"weights\": "
-            + "{\"easy\": 1, \"hard\": 1, \"noisy\": 1, \"small\": 1, \"related\": 1}}, "
-            + "{\"startStep\": " + steps / 2 + ", \"weights\": "
-            + "{\"easy\": 1, \"hard\": 3, \"noisy\": 0, \"small\": 1, \"related\": 2}}]}"},
-        {"dga", "{\"updateEvery\": 10}"},
-        {"lfr", "{}"}};
-    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-13s", "policy"));
-    for (String n : names) {
-      header.append(String.format(Locale.ROOT, " %8s", n));
-    }
-    header.append(String.format(Locale.ROOT, " %8s %8s  %s", "mean", "target", "final mixture"));
-    System.out.println("held-out loss after training (nats/token, noise-free):");
-    System.out.println(header);
-    for (String[] spec : specs) {
-      SimulatedLearner learner = SimulatedLearner.demo(seed);
-      var policy = registry.create(spec[0], new PolicyContext(domains, seed, steps, batch),
-          Json.parse(spec[1]));
-      DataMixer mixer = new DataMixer(policy, SamplerOptions.seed(seed));
-      List<Simulation.StepRecord> records = new Simulation(mixer, learner, batch).run(steps);
-      Mixture last = records.get(records.size() - 1).mixture();
-      double[] loss = learner.expectedHeldOutLoss();
-      double mean = 0;
-      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-13s", spec[0]));
-      for (double l : loss) {
-        row.append(String.format(Locale.ROOT, " %8.4f", l));
-        mean += l / loss.length;
+  static List<Row> run(Options o) throws IOException {
+    ShootoutSpec spec = spec(o);
+    prepareOutput(o.out());
+    System.out.printf(Locale.ROOT, "datamix demo: %d steps x %d blocks of %d tokens per policy, "
+        + "seed %d, model %s layers x %s wide, on %s%n", o.steps(),
+        spec.trainer().get("batchSize").asLong(), spec.demoBlockLength(), o.seed(),
+        spec.trainer().get("layers").asText(), spec.trainer().get("dModel").asText(),
+        o.out().toAbsolutePath());
+    System.out.println("target set: target_mix (60% arith-style, 40% code-style lines), held "
+        + "out from training; every policy is scored on it and on every training domain");
+    new Shootout(spec, o.out(), System.out).run();
+
+    List<Row> rows = new ArrayList<>();
+    List<RunData> runs = new ArrayList<>();
+    for (ShootoutSpec.Entry e : spec.policies()) {
+      Path dir = o.out().resolve("runs").resolve(e.label() + "-s" + o.seed());
+      RunData data = RunData.read(dir);
+      runs.add(data);
+      JsonNode result = Json.read(dir.resolve("result.json"));
+      JsonNode last = data.lastPoint();
+      double[] w = new double[data.domains().size()];
+      for (int d = 0; d < w.length; d++) {
+        double[] series = data.weights().get(data.domains().get(d));
+        w[d] = series[series.length - 1];
       }
-      row.append(String.format(Locale.ROOT, " %8.4f %8.4f  %s", mean, learner.targetLoss(),
-          last));
-      System.out.println(row);
-      rows.add(new Row(spec[0], loss, template.expectedHeldOutLoss()));
+      rows.add(new Row(e.label(), last.path("meanBpb").asDouble(),
+          last.path("targetBpb").asDouble(), result.path("wallSeconds").asDouble(),
+          data.domains(), w));
     }
+    Path html = o.out().resolve("report.html");
+    HtmlReport.write(runs, "datamix demo: uniform vs proportional vs dga", html);
+    printTable(rows);
     System.out.println();
-    System.out.println("dga steers toward the learner's target task (learned mostly from "
-        + "'related'). lfr weights domains by their eligible blocks and starts with one Learn "
-        + "epoch over every block before it focuses on the hardest ones, so a short run matches "
-        + "the proportional mix.");
-    System.out.println("The same policies train a real GPT-style model with mixing-djl's "
-        + "MixingTrainer (docs/trainer.md); the shoot-out compares them (docs/shootout.md).");
+    System.out.println("report: " + html.toAbsolutePath());
     return rows;
   }
 
-  private static String fmt(double[] v) {
-    StringBuilder sb = new StringBuilder();
-    for (double x : v) {
-      sb.append(String.format(Locale.ROOT, "%8.4f", x));
+  static ShootoutSpec spec(Options o) {
+    String trainer = o.quick()
+        ? "{\"layers\": 1, \"dModel\": 32, \"heads\": 2, \"batchSize\": 8, \"warmupSteps\": 4, "
+            + "\"peakLr\": 0.003, \"minLr\": 0.0003, \"evalBlocksPerDomain\": 4, "
+            + "\"targetBlocks\": 16, \"probeBatchSize\": 4}"
+        : "{\"layers\": 4, \"dModel\": 128, \"heads\": 4, \"batchSize\": 16, "
+            + "\"warmupSteps\": 20, \"peakLr\": 0.002, \"minLr\": 0.0002, \"evalBlocksPerDomain\": 16, "
+            + "\"targetBlocks\": 32, \"probeBatchSize\": 8}";
+    ObjectNode t = (ObjectNode) Json.parse(trainer);
+    t.put("steps", o.steps());
+    t.put("targetDomain", "target_mix");
+    long updateEvery = Math.max(1, o.steps() / 12);
+    List<ShootoutSpec.Entry> policies = List.of(
+        new ShootoutSpec.Entry("uniform", Json.parse("{\"policy\": \"uniform\"}")),
+        new ShootoutSpec.Entry("proportional", Json.parse("{\"policy\": \"proportional\"}")),
+        new ShootoutSpec.Entry("dga", Json.parse("{\"policy\": \"dga\", \"config\": "
+            + "{\"updateEvery\": " + updateEvery + "}}")));
+    return new ShootoutSpec("demo", o.quick() ? 40_000 : 300_000, o.quick() ? 32 : 128, t,
+        policies, List.of(o.seed()), Math.max(1, o.steps() / 6), "uniform");
+  }
+
+  /** The demo owns its output directory: it replaces one it made before, nothing else. */
+  private static void prepareOutput(Path out) throws IOException {
+    if (Files.exists(out)) {
+      if (!Files.exists(out.resolve("spec.json"))) {
+        throw new IllegalArgumentException("--out " + out + " exists and is not a demo "
+            + "output (no spec.json): choose another directory");
+      }
+      AtomicFiles.deleteRecursively(out);
     }
-    return sb.toString();
+  }
+
+  private static void printTable(List<Row> rows) {
+    List<String> domains = rows.get(0).domains();
+    System.out.println();
+    System.out.println("test-split bits per byte (lower is better) and final mixture weights:");
+    StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-13s %9s %11s %8s",
+        "policy", "mean bpb", "target bpb", "wall s"));
+    for (String d : domains) {
+      h.append(String.format(Locale.ROOT, " %8s", d.length() > 8 ? d.substring(0, 8) : d));
+    }
+    System.out.println(h);
+    for (Row r : rows) {
+      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-13s %9.4f %11.4f %8.1f",
+          r.label(), r.meanBpb(), r.targetBpb(), r.wallSeconds()));
+      for (double w : r.finalWeights()) {
+        b.append(String.format(Locale.ROOT, " %8.3f", w));
+      }
+      System.out.println(b);
+    }
+    Row uniform = rows.get(0);
+    Row best = rows.stream().min((a, b) -> Double.compare(a.targetBpb(), b.targetBpb()))
+        .orElseThrow();
+    System.out.printf(Locale.ROOT, "lowest target loss: %s (%.4f bits/byte, %+.4f vs uniform)%n",
+        best.label(), best.targetBpb(), best.targetBpb() - uniform.targetBpb());
   }
 }

@@ -7,6 +7,7 @@ import dev.datamix.corpus.Corpus;
 import dev.datamix.corpus.CorpusManifest;
 import dev.datamix.corpus.Split;
 import dev.datamix.corpus.demo.DemoCorpus;
+import dev.datamix.djl.train.LossCurve;
 import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.mixture.Domain;
@@ -163,34 +164,13 @@ public final class Shootout {
       b.optInitialWeights(Path.of(spec.startFrom()));
     }
     try (MixingTrainer t = b.build()) {
-      Path curveFile = runDir.resolve("curve.jsonl");
-      List<String> curve = new ArrayList<>();
-      double wallBefore = 0;
-      if (resume && Files.exists(curveFile)) {
-        for (String l : Files.readAllLines(curveFile)) {
-          JsonNode n = Json.parse(l);
-          if (n.path("step").asLong() <= t.step()) {
-            curve.add(l);
-            wallBefore = n.path("wallSeconds").asDouble();
-          }
-        }
+      if (resume) {
         log("[%d/%d] %s seed %d: resuming at step %d", index, total, entry.label(), seed,
             t.step());
       }
-      long start = System.nanoTime();
-      if (curve.isEmpty()) {
-        curve.add(evaluate(t, 0).toString());
-      }
-      Files.write(curveFile, curve);
-      while (t.step() < cfg.steps()) {
-        long next = Math.min(cfg.steps(), (t.step() / spec.evalEvery() + 1) * spec.evalEvery());
-        t.runSteps(next);
-        ObjectNode point = evaluate(t, wallBefore + (System.nanoTime() - start) / 1e9);
-        Files.writeString(curveFile, point + "\n", java.nio.file.StandardOpenOption.APPEND);
-        t.saveCheckpoint();
-        log("[%d/%d] %s seed %d: step %d/%d, test mean %.4f bits/byte", index, total,
-            entry.label(), seed, t.step(), cfg.steps(), point.path("meanBpb").asDouble());
-      }
+      List<JsonNode> curve = new LossCurve(t, Split.TEST, spec.evalEvery(), runDir)
+          .run(progress, String.format(Locale.ROOT, "[%d/%d] %s seed %d", index, total,
+              entry.label(), seed));
       ObjectNode result = Json.object();
       result.put("label", entry.label());
       result.set("policy", entry.policy());
@@ -198,39 +178,12 @@ public final class Shootout {
       result.put("seed", seed);
       result.put("steps", cfg.steps());
       result.put("tokens", t.tokensSeen());
-      List<String> lines = Files.readAllLines(curveFile);
-      result.put("wallSeconds", Json.parse(lines.get(lines.size() - 1)).path("wallSeconds")
-          .asDouble());
+      result.put("wallSeconds", curve.get(curve.size() - 1).path("wallSeconds").asDouble());
       ArrayNode c = result.putArray("curve");
-      lines.forEach(l -> c.add(Json.parse(l)));
+      curve.forEach(c::add);
       result.set("time", medianTimes(runDir.resolve("metrics.jsonl")));
       AtomicFiles.writeString(runDir.resolve("result.json"), Json.write(result));
     }
-  }
-
-  private ObjectNode evaluate(MixingTrainer t, double wallSeconds) {
-    ObjectNode p = Json.object();
-    p.put("step", t.step());
-    p.put("tokens", t.tokensSeen());
-    p.put("wallSeconds", wallSeconds);
-    double[] nats = t.evaluate(Split.TEST);
-    ObjectNode natsNode = p.putObject("nats");
-    ObjectNode bpb = p.putObject("bpb");
-    double mean = 0;
-    List<Domain> domains = t.domains();
-    for (int d = 0; d < domains.size(); d++) {
-      double v = t.bitsPerByte(nats[d], d, Split.TEST);
-      natsNode.put(domains.get(d).name(), nats[d]);
-      bpb.put(domains.get(d).name(), v);
-      mean += v / domains.size();
-    }
-    p.put("meanBpb", mean);
-    String target = t.config().targetDomain();
-    if (!target.isEmpty()) {
-      double n = t.evaluateDomain(target, Split.TEST);
-      p.put("targetBpb", t.corpus().bitsPerByte(n, t.corpus().domainIndex(target), Split.TEST));
-    }
-    return p;
   }
 
   private static ObjectNode medianTimes(Path metrics) throws IOException {

@@ -204,7 +204,12 @@ public final class GptModel extends AbstractBlock {
       NDArray q = parts.get(0).reshape(batch, time, h, hd).transpose(0, 2, 1, 3);
       NDArray k = parts.get(1).reshape(batch, time, h, hd).transpose(0, 2, 1, 3);
       NDArray v = parts.get(2).reshape(batch, time, h, hd).transpose(0, 2, 1, 3);
-      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd)).add(mask);
+      // Not mul(Number): DJL's PyTorch engine wraps the scalar's Java buffer without copying and
+      // closes the wrapper at once, while autograd keeps the tensor for backward; a GC between
+      // forward and backward then frees the memory backward reads (gradients change from run
+      // to run). This scalar stays attached to the input's manager until the step ends.
+      NDArray scale = x.getManager().create((float) (1.0 / Math.sqrt(hd)));
+      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
       NDArray att = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, time, d);
       x = x.add(linear(att, ps.getValue(projWeight, dev, training),
           ps.getValue(projBias, dev, training)));

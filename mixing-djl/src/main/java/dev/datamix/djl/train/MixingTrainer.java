@@ -439,7 +439,9 @@ public final class MixingTrainer implements AutoCloseable {
         }
         NDArray losses = ModelBatch.perBlockLoss(model, ps, manager, devices[k],
             assembler.tokens(), from, rows, assembler.rowLength(), true);
-        gc.backward(losses.sum().div(n));
+        // not div(Number): its scalar's memory can be freed by a GC before backward (GptModel)
+        NDArray blocks = manager.create((float) n);
+        gc.backward(losses.sum().div(blocks));
         System.arraycopy(losses.toFloatArray(), 0, perBlock, from, rows);
         from += rows;
       }

@@ -205,14 +205,7 @@ public final class VelocituneWorkflow {
         notes.forEach(x -> print("note: %s", x));
       }
       case TRAIN -> {
-        JsonNode fits = Json.read(output(Stage.FIT));
-        JsonNode initial = Json.read(output(Stage.INITIAL));
-        ObjectNode cfg = policyConfig.deepCopy();
-        cfg.set("targetLosses", fits.get("targets"));
-        cfg.set("initialLosses", initial);
-        ObjectNode spec = Json.object();
-        spec.put("policy", "velocitune");
-        spec.set("config", cfg);
+        ObjectNode spec = velocituneSpec();
         Path runDir = dir.resolve("train");
         try (MixingTrainer t = trainer(spec, config, runDir).build()) {
           t.train();
@@ -229,6 +222,29 @@ public final class VelocituneWorkflow {
       }
       default -> throw new IllegalStateException(stage.toString());
     }
+  }
+
+  /**
+   * The main run's policy spec {@code {"policy": "velocitune", "config": {...}}}: the extra keys
+   * given to the constructor plus the targets of the fit stage and the initial losses; a file
+   * holding it is what {@code datamix train --policy FILE} takes.
+   *
+   * @throws IOException if the initial or fit stage's output is missing or unreadable
+   */
+  public ObjectNode velocituneSpec() throws IOException {
+    for (Stage s : List.of(Stage.INITIAL, Stage.FIT)) {
+      if (!Files.exists(output(s))) {
+        throw new IllegalStateException("stage " + s + " has not run: " + output(s)
+            + " is missing");
+      }
+    }
+    ObjectNode cfg = policyConfig.deepCopy();
+    cfg.set("targetLosses", Json.read(output(Stage.FIT)).get("targets"));
+    cfg.set("initialLosses", Json.read(output(Stage.INITIAL)));
+    ObjectNode spec = Json.object();
+    spec.put("policy", "velocitune");
+    spec.set("config", cfg);
+    return spec;
   }
 
   private void print(String format, Object... args) {

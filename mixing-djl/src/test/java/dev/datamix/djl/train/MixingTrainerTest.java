@@ -114,6 +114,47 @@ class MixingTrainerTest {
     assertEquals(fullLines, splitLines);
   }
 
+  /**
+   * DJL's PyTorch engine wraps a Java buffer without copying when it makes a tensor from Java
+   * data, and {@code mul(Number)}/{@code div(Number)} close the scalar's wrapper at once while
+   * autograd still holds the tensor: a garbage collection between forward and backward then
+   * frees memory that backward reads, and gradients differ from run to run. The model and trainer
+   * keep their scalars alive; this runs training under constant collections and expects the very
+   * same run (it failed before, at step 0).
+   */
+  @Test
+  void garbageCollectionsDuringStepsChangeNothing() throws Exception {
+    AllSignalsPolicy.Provider a = new AllSignalsPolicy.Provider();
+    try (MixingTrainer t = builder(dir.resolve("quiet"), small(""), a).build()) {
+      t.train();
+    }
+    Thread storm = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        System.gc();
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    storm.setDaemon(true);
+    storm.start();
+    AllSignalsPolicy.Provider b = new AllSignalsPolicy.Provider();
+    try (MixingTrainer t = builder(dir.resolve("storm"), small(""), b).build()) {
+      t.train();
+    } finally {
+      storm.interrupt();
+      storm.join();
+    }
+    List<String> quiet = withoutTimes(dir.resolve("quiet/metrics.jsonl"));
+    List<String> stormy = withoutTimes(dir.resolve("storm/metrics.jsonl"));
+    assertEquals(quiet.size(), stormy.size());
+    for (int i = 0; i < quiet.size(); i++) {
+      assertEquals(quiet.get(i), stormy.get(i), "metrics of step " + i);
+    }
+  }
+
   private static List<String> withoutTimes(Path file) throws IOException {
     List<String> out = new ArrayList<>();
     for (String l : Files.readAllLines(file)) {

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs one runnable example (building the command-line jar first if needed):
+#   examples/run.sh NAME [--tiny] [--work=DIR]
+# NAME: quick-start, continual, velocitune, dga, lfr, djl-trainer-loop, custom-policy, core-only.
+# Output goes to target/examples/NAME unless --work is given; --tiny is the size CI runs.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+declare -A classes=(
+  [quick-start]=dev.datamix.examples.quickstart.QuickStart
+  [continual]=dev.datamix.examples.continual.ContinualReplay
+  [velocitune]=dev.datamix.examples.velocitune.VelocituneWithFit
+  [dga]=dev.datamix.examples.dga.DgaTowardTarget
+  [lfr]=dev.datamix.examples.lfr.LfrPhases
+  [djl-trainer-loop]=dev.datamix.examples.djlloop.OwnDjlTrainerLoop
+  [custom-policy]=dev.datamix.examples.custompolicy.CustomPolicyExample
+  [core-only]=dev.datamix.examples.coreonly.PolicyAsStateMachine
+)
+name="${1:-}"
+if [ -z "$name" ] || [ -z "${classes[$name]:-}" ]; then
+  echo "usage: examples/run.sh NAME [--tiny] [--work=DIR]; NAME is one of: ${!classes[*]}" >&2
+  exit 2
+fi
+shift
+"$root/datamix" --version >/dev/null   # builds examples/target/datamix.jar when out of date
+cd "$root"
+exec java -Dai.djl.offline=true ${DATAMIX_JAVA_OPTS:-} -cp examples/target/datamix.jar \
+  "${classes[$name]}" "$@"

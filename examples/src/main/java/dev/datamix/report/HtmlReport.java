@@ -1,0 +1,181 @@
+package dev.datamix.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.datamix.state.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A self-contained HTML page about one or several runs (charts are inline SVG): a summary table,
+ * the held-out curves of every run side by side, and per run the mixture weights over steps, the
+ * per-domain losses, the training loss and the learning rate. Every number comes from the runs'
+ * files ({@link RunData}).
+ */
+public final class HtmlReport {
+  private static final double SMOOTHING = 0.05;
+
+  private HtmlReport() {}
+
+  /**
+   * Writes the page atomically.
+   *
+   * @param runs the runs, in display order, at least one
+   * @param title the page title
+   * @param out the HTML file
+   * @throws IOException if it cannot be written
+   */
+  public static void write(List<RunData> runs, String title, Path out) throws IOException {
+    AtomicFiles.writeString(out, render(runs, title));
+  }
+
+  /** The page as a string. */
+  public static String render(List<RunData> runs, String title) {
+    if (runs.isEmpty()) {
+      throw new IllegalArgumentException("a report needs at least one run, got none");
+    }
+    StringBuilder h = new StringBuilder();
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+        .append(SvgChart.escape(title)).append("</title>\n<style>body{font-family:sans-serif;"
+            + "max-width:1340px;margin:1em auto;padding:0 1em}table{border-collapse:collapse}"
+            + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
+            + "td:first-child,th:first-child{text-align:left}.charts{display:flex;"
+            + "flex-wrap:wrap;gap:8px}code{background:#f4f4f4}</style></head><body>\n");
+    h.append("<h1>").append(SvgChart.escape(title)).append("</h1>\n");
+    summary(h, runs);
+    comparison(h, runs);
+    for (RunData r : runs) {
+      run(h, r);
+    }
+    h.append("</body></html>\n");
+    return h.toString();
+  }
+
+  private static void summary(StringBuilder h, List<RunData> runs) {
+    h.append("<h2>Summary</h2>\n<table><tr><th>run</th><th>policy</th><th>steps</th>"
+        + "<th>tokens</th><th>held-out mean bits/byte</th><th>target bits/byte</th>"
+        + "<th>final weights</th></tr>\n");
+    for (RunData r : runs) {
+      int last = r.steps().length - 1;
+      JsonNode p = r.lastPoint();
+      h.append("<tr><td>").append(SvgChart.escape(r.name())).append("</td><td>")
+          .append(r.policy() == null ? "" : SvgChart.escape(r.policy().path("policy").asText()))
+          .append("</td><td>").append((long) r.steps()[last] + 1).append("</td><td>")
+          .append(String.format(Locale.ROOT, "%,.0f", r.tokens()[last])).append("</td><td>")
+          .append(p == null ? "—" : fmt(p.path("meanBpb").asDouble())).append("</td><td>")
+          .append(p == null || !p.has("targetBpb") ? "—" : fmt(p.get("targetBpb").asDouble()))
+          .append("</td><td>");
+      List<String> parts = new ArrayList<>();
+      for (Map.Entry<String, double[]> e : r.weights().entrySet()) {
+        parts.add(SvgChart.escape(e.getKey()) + " "
+            + String.format(Locale.ROOT, "%.3f", e.getValue()[last]));
+      }
+      h.append(String.join(", ", parts)).append("</td></tr>\n");
+    }
+    h.append("</table>\n<p>Held-out figures are the last point of each run's "
+        + "<code>curve.jsonl</code> (its split is the one the run measured); — where the run "
+        + "has no curve or no target domain.</p>\n");
+  }
+
+  private static void comparison(StringBuilder h, List<RunData> runs) {
+    if (runs.size() < 2) {
+      return;
+    }
+    SvgChart mean = new SvgChart("Held-out mean bits/byte", "tokens", "bits/byte");
+    SvgChart target = new SvgChart("Target bits/byte", "tokens", "bits/byte");
+    SvgChart train = new SvgChart("Training loss (EMA " + SMOOTHING + ")", "step", "nats/token");
+    for (RunData r : runs) {
+      mean.line(r.name(), curve(r, "tokens", null), curve(r, "meanBpb", null));
+      target.line(r.name(), curve(r, "tokens", null), curve(r, "targetBpb", null));
+      train.line(r.name(), r.steps(), ema(r.loss()));
+    }
+    h.append("<h2>Runs compared</h2>\n<div class=\"charts\">\n");
+    for (SvgChart c : List.of(mean, target, train)) {
+      if (c.hasData()) {
+        h.append(c.toSvg());
+      }
+    }
+    h.append("</div>\n");
+  }
+
+  private static void run(StringBuilder h, RunData r) {
+    h.append("<h2>").append(SvgChart.escape(r.name())).append("</h2>\n");
+    if (r.policy() != null) {
+      h.append("<p>policy <code>").append(SvgChart.escape(r.policy().toString()))
+          .append("</code></p>\n");
+    }
+    h.append("<div class=\"charts\">\n");
+    SvgChart weights = new SvgChart("Mixture weights", "step", "weight");
+    r.weights().forEach((d, w) -> weights.line(d, r.steps(), w));
+    h.append(weights.toSvg());
+    if (!r.curve().isEmpty()) {
+      SvgChart c = new SvgChart("Held-out loss per domain", "step", "bits/byte");
+      for (String d : curveDomains(r)) {
+        c.line(d, curve(r, "step", null), curve(r, "bpb", d));
+      }
+      if (r.curve().get(0).has("targetBpb")) {
+        c.dashed("target", curve(r, "step", null), curve(r, "targetBpb", null));
+      }
+      h.append(c.toSvg());
+    }
+    SvgChart asked = new SvgChart("Held-out loss the policy measured", "step", "nats/token");
+    r.heldOut().forEach((d, v) -> asked.line(d, r.steps(), v));
+    if (asked.hasData()) {
+      h.append(asked.toSvg());
+    }
+    SvgChart perDomain = new SvgChart("Training loss per domain (EMA " + SMOOTHING + ")", "step",
+        "nats/token");
+    r.trainLoss().forEach((d, v) -> perDomain.line(d, r.steps(), ema(v)));
+    if (perDomain.hasData()) {
+      h.append(perDomain.toSvg());
+    }
+    SvgChart loss = new SvgChart("Training loss", "step", "nats/token");
+    loss.line("loss", r.steps(), r.loss()).line("EMA " + SMOOTHING, r.steps(), ema(r.loss()));
+    h.append(loss.toSvg());
+    SvgChart lr = new SvgChart("Learning rate", "step", "lr");
+    lr.line("lr", r.steps(), r.learningRate());
+    h.append(lr.toSvg());
+    h.append("</div>\n");
+  }
+
+  private static List<String> curveDomains(RunData r) {
+    List<String> names = new ArrayList<>();
+    r.curve().get(0).path("bpb").fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  /** A field of every curve point ({@code field.domain} when domain is given); NaN if absent. */
+  private static double[] curve(RunData r, String field, String domain) {
+    double[] v = new double[r.curve().size()];
+    for (int i = 0; i < v.length; i++) {
+      JsonNode n = r.curve().get(i).path(field);
+      if (domain != null) {
+        n = n.path(domain);
+      }
+      v[i] = n.isNumber() ? n.asDouble() : Double.NaN;
+    }
+    return v;
+  }
+
+  /** Exponential moving average that skips non-finite values (which stay NaN in the output). */
+  static double[] ema(double[] v) {
+    double[] out = new double[v.length];
+    double s = Double.NaN;
+    for (int i = 0; i < v.length; i++) {
+      if (Double.isFinite(v[i])) {
+        s = Double.isNaN(s) ? v[i] : s + SMOOTHING * (v[i] - s);
+        out[i] = s;
+      } else {
+        out[i] = Double.NaN;
+      }
+    }
+    return out;
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+}

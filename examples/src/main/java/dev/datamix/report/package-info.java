@@ -1,0 +1,6 @@
+/**
+ * Reports of training runs: {@link dev.datamix.report.RunData} reads a run directory's {@code
+ * metrics.jsonl} and {@code curve.jsonl}; {@link dev.datamix.report.HtmlReport} writes one
+ * self-contained HTML page with inline SVG charts ({@link dev.datamix.report.SvgChart}).
+ */
+package dev.datamix.report;
