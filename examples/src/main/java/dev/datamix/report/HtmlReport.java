@@ -108,7 +108,7 @@ public final class HtmlReport {
           .append("</code></p>\n");
     }
     h.append("<div class=\"charts\">\n");
-    SvgChart weights = new SvgChart("Mixture weights", "step", "weight");
+    SvgChart weights = new SvgChart("Mixture weights", "step", "weight").yRange(0, 1);
     r.weights().forEach((d, w) -> weights.line(d, r.steps(), w));
     h.append(weights.toSvg());
     if (!r.curve().isEmpty()) {

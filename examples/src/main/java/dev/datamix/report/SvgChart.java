@@ -26,6 +26,7 @@ public final class SvgChart {
   private final String xLabel;
   private final String yLabel;
   private final List<Series> series = new ArrayList<>();
+  private double[] fixedY;
 
   private record Series(String name, double[] x, double[] y, boolean dashed) {}
 
@@ -38,6 +39,15 @@ public final class SvgChart {
     this.title = title;
     this.xLabel = xLabel;
     this.yLabel = yLabel;
+  }
+
+  /** Fixes the vertical axis to {@code [low, high]} (for example weights in [0, 1]). */
+  public SvgChart yRange(double low, double high) {
+    if (!(low < high)) {
+      throw new IllegalArgumentException("yRange needs low < high, got " + low + " and " + high);
+    }
+    fixedY = new double[] {low, high};
+    return this;
   }
 
   /** Adds a solid line. {@code x} and {@code y} must have the same length. */
@@ -74,7 +84,7 @@ public final class SvgChart {
   /** The chart as an {@code <svg>} element. */
   public String toSvg() {
     double[] xr = range(true);
-    double[] yr = range(false);
+    double[] yr = fixedY != null ? fixedY : range(false);
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
     StringBuilder b = new StringBuilder();
@@ -176,7 +186,9 @@ public final class SvgChart {
     double mag = Math.pow(10, Math.floor(Math.log10(raw)));
     double step = mag * (raw / mag < 1.5 ? 1 : raw / mag < 3.5 ? 2 : raw / mag < 7.5 ? 5 : 10);
     List<Double> t = new ArrayList<>();
-    for (double v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+    double first = Math.ceil(lo / step - 1e-9);
+    for (int i = 0; (first + i) * step <= hi + step * 1e-9; i++) {
+      double v = (first + i) * step;
       t.add(Math.abs(v) < step * 1e-9 ? 0 : v);
     }
     return t;

@@ -157,6 +157,19 @@ class ExamplesTest {
   }
 
   @Test
+  void coreOnlyLoadsNoDjlClass() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-verbose:class", "-cp",
+        System.getProperty("java.class.path"), PolicyAsStateMachine.class.getName(), "--tiny")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    assertTrue(out.contains("every later draw identical: true"), out);
+    assertTrue(out.contains("dev.datamix.policy.PolicyRegistry"), "-verbose:class lists classes");
+    assertTrue(!out.contains("ai.djl."), "no DJL class may load on the core-only path");
+  }
+
+  @Test
   void everyExampleHasAReadmeNamingItsMainClass() throws Exception {
     Map<String, Class<?>> examples = Map.of("quick-start", QuickStart.class,
         "continual", ContinualReplay.class, "velocitune", VelocituneWithFit.class,

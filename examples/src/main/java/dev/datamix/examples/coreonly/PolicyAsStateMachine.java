@@ -32,9 +32,17 @@ import java.util.Locale;
 public final class PolicyAsStateMachine {
   private PolicyAsStateMachine() {}
 
-  /** Options: {@code --tiny}. */
+  /** Options: {@code --tiny} (CI size), {@code --work=DIR} (ignored: nothing is written). */
   public static void main(String[] args) {
-    boolean tiny = Arrays.asList(args).contains("--tiny");
+    boolean tiny = false;
+    for (String a : args) {
+      if (a.equals("--tiny")) {
+        tiny = true;
+      } else if (!a.startsWith("--work=")) { // accepted like the other examples; nothing is written
+        throw new IllegalArgumentException("unknown option '" + a + "' for example core-only; "
+            + "known: --tiny, --work=DIR");
+      }
+    }
     long steps = tiny ? 40 : 400;
     int batch = 32;
     long seed = 3;
