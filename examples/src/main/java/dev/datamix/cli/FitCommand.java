@@ -11,7 +11,6 @@ import dev.datamix.state.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -78,14 +77,15 @@ public final class FitCommand implements Callable<Integer> {
     try (Corpus c = Corpus.open(corpus)) {
       VelocituneWorkflow w = new VelocituneWorkflow(c, out, config,
           (ObjectNode) extra, proxyFraction, fitPoints, startFrom, print);
-      List<Stage> stages = train ? List.of(Stage.values())
-          : List.of(Stage.INITIAL, Stage.PROXY, Stage.FIT);
-      for (Stage s : stages) {
-        if (refit || !java.nio.file.Files.exists(w.output(s))) {
-          w.run(s);
-        } else {
-          print.println("stage " + s + ": " + w.output(s) + " exists, skipped");
+      Stage last = train ? Stage.TRAIN : Stage.FIT;
+      if (refit) {
+        for (Stage s : Stage.values()) {
+          if (s.compareTo(last) <= 0) {
+            w.run(s);
+          }
         }
+      } else {
+        w.runMissing(last);
       }
       Path specFile = out.resolve("velocitune.json");
       AtomicFiles.writeString(specFile, Json.write(w.velocituneSpec()));

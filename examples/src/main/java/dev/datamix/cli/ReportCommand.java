@@ -36,9 +36,7 @@ public final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     List<RunData> runs = new ArrayList<>();
     for (Path p : paths) {
-      for (Path r : RunData.findRuns(p)) {
-        runs.add(RunData.read(r));
-      }
+      runs.addAll(RunData.readAll(p));
     }
     Path html = out != null ? out : paths.get(0).resolve("report.html");
     HtmlReport.write(runs, title, html);

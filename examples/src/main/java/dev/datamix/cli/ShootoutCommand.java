@@ -8,8 +8,6 @@ import dev.datamix.report.RunData;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,18 +49,13 @@ public final class ShootoutCommand implements Callable<Integer> {
       s = ShootoutSpec.fromJson(Json.read(specFile), s);
     }
     if (corpus != null) {
-      s = new ShootoutSpec(corpus, s.demoBytes(), s.demoBlockLength(), s.trainer(), s.policies(),
-          s.seeds(), s.evalEvery(), s.reference(), s.startFrom());
+      s = s.withCorpus(corpus);
     }
     if (!reportOnly) {
       new Shootout(s, out, System.err).run();
     }
     ShootoutReport.write(out);
-    List<RunData> runs = new ArrayList<>();
-    for (Path r : RunData.findRuns(out)) {
-      runs.add(RunData.read(r));
-    }
-    HtmlReport.write(runs, "datamix shoot-out " + out, out.resolve("report.html"));
+    HtmlReport.write(RunData.readAll(out), "datamix shoot-out " + out, out.resolve("report.html"));
     var o = spec.commandLine().getOut();
     o.println("wrote " + out.resolve("report.md") + " and " + out.resolve("report.html"));
     o.flush();

@@ -72,13 +72,17 @@ public final class TrainCommand implements Callable<Integer> {
         b.resume();
       }
       try (MixingTrainer t = b.build()) {
+        double[] loss;
         if (evalEvery > 0) {
-          new LossCurve(t, Split.VALIDATION, evalEvery, run).run(quiet ? null : System.err,
-              run.toString());
+          List<JsonNode> curve = new LossCurve(t, Split.VALIDATION, evalEvery, run)
+              .run(quiet ? null : System.err, run.toString());
+          // the curve's last point is the final validation loss: no second evaluation
+          JsonNode last = curve.get(curve.size() - 1).get("nats");
+          loss = t.domains().stream().mapToDouble(d -> last.get(d.name()).asDouble()).toArray();
         } else {
           t.train();
+          loss = t.evaluate(Split.VALIDATION);
         }
-        double[] loss = t.evaluate(Split.VALIDATION);
         printTable(t, loss);
       }
     }

@@ -103,6 +103,15 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
     return runs;
   }
 
+  /** Reads every run {@link #findRuns} finds under {@code path}. */
+  public static List<RunData> readAll(Path path) throws IOException {
+    List<RunData> runs = new ArrayList<>();
+    for (Path r : findRuns(path)) {
+      runs.add(read(r));
+    }
+    return runs;
+  }
+
   /** The last point of the curve, or null. */
   public JsonNode lastPoint() {
     return curve.isEmpty() ? null : curve.get(curve.size() - 1);

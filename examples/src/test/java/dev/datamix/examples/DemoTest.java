@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,16 +17,10 @@ class DemoTest {
   @Test
   void quickDemoTrainsThreePoliciesAndWritesTheReport() throws Exception {
     Path out = dir.resolve("demo");
-    PrintStream original = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    List<Demo.Row> rows;
-    try {
-      rows = Demo.run(Demo.Options.parse("--quick", "--steps=12", "--out=" + out));
-    } finally {
-      System.setOut(original);
-    }
-    String printed = buffer.toString(StandardCharsets.UTF_8);
+    Console.Captured<List<Demo.Row>> run = Console.capture(
+        () -> Demo.run(Demo.Options.parse("--quick", "--steps=12", "--out=" + out)));
+    List<Demo.Row> rows = run.value();
+    String printed = run.out();
     assertEquals(List.of("uniform", "proportional", "dga"),
         rows.stream().map(Demo.Row::label).toList());
     for (Demo.Row r : rows) {

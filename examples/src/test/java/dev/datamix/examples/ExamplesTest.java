@@ -13,8 +13,6 @@ import dev.datamix.examples.lfr.LfrPhases;
 import dev.datamix.examples.quickstart.QuickStart;
 import dev.datamix.examples.velocitune.VelocituneWithFit;
 import dev.datamix.state.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +33,10 @@ class ExamplesTest {
   }
 
   private String run(Main main, String name) throws Exception {
-    PrintStream original = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
+    return Console.capture(() -> {
       main.run(new String[] {"--tiny", "--work=" + dir.resolve(name)});
-    } finally {
-      System.setOut(original);
-    }
-    return buffer.toString(StandardCharsets.UTF_8);
+      return null;
+    }).out();
   }
 
   /** Rows "domain before after bits/byte weight" of LossTable. */

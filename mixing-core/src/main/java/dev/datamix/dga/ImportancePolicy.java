@@ -8,6 +8,7 @@ import dev.datamix.policy.MixingPolicy;
 import dev.datamix.policy.MixingPolicyProvider;
 import dev.datamix.policy.PolicyContext;
 import dev.datamix.staticmix.StaticMixPolicy;
+import dev.datamix.staticmix.StaticMixProviders;
 import dev.datamix.staticmix.WeightsConfig;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +54,8 @@ public final class ImportancePolicy {
     public MixingPolicy create(PolicyContext context, PolicyConfig config) {
       Mixture raw = WeightsConfig.toMixture("scores", config.get(SCORES),
           context.domainNames());
-      double tau = config.get(TEMPERATURE);
-      double[] w = raw.toArray();
-      for (int i = 0; i < w.length; i++) {
-        w[i] = w[i] == 0 ? 0 : Math.exp(Math.log(w[i]) / tau);
-      }
-      return new StaticMixPolicy(name(), context, config,
-          Mixture.normalise(context.domainNames(), w));
+      return new StaticMixPolicy(name(), context, config, StaticMixProviders.temperatureMixture(
+          context.domainNames(), raw.toArray(), config.get(TEMPERATURE)));
     }
   }
 }

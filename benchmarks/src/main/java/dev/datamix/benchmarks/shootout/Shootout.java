@@ -71,8 +71,7 @@ public final class Shootout {
       throw new IllegalArgumentException("--out DIR is required");
     }
     if (corpus != null) {
-      spec = new ShootoutSpec(corpus, spec.demoBytes(), spec.demoBlockLength(), spec.trainer(),
-          spec.policies(), spec.seeds(), spec.evalEvery(), spec.reference(), spec.startFrom());
+      spec = spec.withCorpus(corpus);
     }
     Shootout s = new Shootout(spec, outDir, System.err);
     if (!reportOnly) {

@@ -69,6 +69,12 @@ public record ShootoutSpec(String corpus, long demoBytes, int demoBlockLength, O
     }
   }
 
+  /** The same spec on another corpus ({@code "demo"} or a prepared corpus directory). */
+  public ShootoutSpec withCorpus(String otherCorpus) {
+    return new ShootoutSpec(otherCorpus, demoBytes, demoBlockLength, trainer, policies, seeds,
+        evalEvery, reference, startFrom);
+  }
+
   /**
    * One policy config.
    *

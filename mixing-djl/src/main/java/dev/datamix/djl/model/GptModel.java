@@ -135,8 +135,13 @@ public final class GptModel extends AbstractBlock {
         ? m.create(causalMask, new Shape(time, time))
         : m.create(causalMask, new Shape(config.context(), config.context()))
             .get(new NDIndex(":{}, :{}", time, time));
+    // Not mul(Number) in the layers: DJL's PyTorch engine wraps a scalar's Java buffer without
+    // copying and closes the wrapper at once, while autograd keeps the tensor for backward; a GC
+    // between forward and backward then frees the memory backward reads (gradients change from
+    // run to run). This scalar stays attached to the input's manager until the step ends.
+    NDArray scale = m.create((float) (1.0 / Math.sqrt(config.dModel() / config.heads())));
     for (Layer layer : layers) {
-      x = layer.forward(ps, x, mask, batch, time, training);
+      x = layer.forward(ps, x, mask, scale, batch, time, training);
     }
     x = layerNorm(x, ps.getValue(finalGamma, device, training),
         ps.getValue(finalBeta, device, training));
@@ -190,8 +195,9 @@ public final class GptModel extends AbstractBlock {
       fc2Bias = param(p + "mlp.fc2.bias", Parameter.Type.BIAS, d);
     }
 
-    NDArray forward(ParameterStore ps, NDArray x, NDArray mask, long batch, int time,
-        boolean training) {
+    /** {@code scale} is the attention's {@code 1/√(head width)} as an array (see the caller). */
+    NDArray forward(ParameterStore ps, NDArray x, NDArray mask, NDArray scale, long batch,
+        int time, boolean training) {
       var dev = x.getDevice();
       int d = config.dModel();
       int h = config.heads();
@@ -204,11 +210,6 @@ public final class GptModel extends AbstractBlock {
       NDArray q = parts.get(0).reshape(batch, time, h, hd).transpose(0, 2, 1, 3);
       NDArray k = parts.get(1).reshape(batch, time, h, hd).transpose(0, 2, 1, 3);
       NDArray v = parts.get(2).reshape(batch, time, h, hd).transpose(0, 2, 1, 3);
-      // Not mul(Number): DJL's PyTorch engine wraps the scalar's Java buffer without copying and
-      // closes the wrapper at once, while autograd keeps the tensor for backward; a GC between
-      // forward and backward then frees the memory backward reads (gradients change from run
-      // to run). This scalar stays attached to the input's manager until the step ends.
-      NDArray scale = x.getManager().create((float) (1.0 / Math.sqrt(hd)));
       NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
       NDArray att = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, time, d);
       x = x.add(linear(att, ps.getValue(projWeight, dev, training),

@@ -430,6 +430,8 @@ public final class MixingTrainer implements AutoCloseable {
   private float[] forwardBackward() {
     int n = batch.size();
     float[] perBlock = new float[n];
+    // not div(Number): its scalar's memory can be freed by a GC before backward (GptModel)
+    NDArray blocks = manager.create((float) n);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       int from = 0;
       for (int k = 0; k < devices.length; k++) {
@@ -439,8 +441,6 @@ public final class MixingTrainer implements AutoCloseable {
         }
         NDArray losses = ModelBatch.perBlockLoss(model, ps, manager, devices[k],
             assembler.tokens(), from, rows, assembler.rowLength(), true);
-        // not div(Number): its scalar's memory can be freed by a GC before backward (GptModel)
-        NDArray blocks = manager.create((float) n);
         gc.backward(losses.sum().div(blocks));
         System.arraycopy(losses.toFloatArray(), 0, perBlock, from, rows);
         from += rows;

@@ -90,7 +90,15 @@ public final class VelocituneWorkflow {
 
   /** Runs every stage whose output is missing, in order. */
   public void runMissing() throws IOException {
+    runMissing(Stage.TRAIN);
+  }
+
+  /** Runs every stage up to and including {@code last} whose output is missing, in order. */
+  public void runMissing(Stage last) throws IOException {
     for (Stage s : Stage.values()) {
+      if (s.compareTo(last) > 0) {
+        break;
+      }
       if (!Files.exists(output(s))) {
         run(s);
       } else {
@@ -229,7 +237,8 @@ public final class VelocituneWorkflow {
    * given to the constructor plus the targets of the fit stage and the initial losses; a file
    * holding it is what {@code datamix train --policy FILE} takes.
    *
-   * @throws IOException if the initial or fit stage's output is missing or unreadable
+   * @throws IllegalStateException naming the file if the initial or fit stage has not run
+   * @throws IOException if an output cannot be read
    */
   public ObjectNode velocituneSpec() throws IOException {
     for (Stage s : List.of(Stage.INITIAL, Stage.FIT)) {
