@@ -14,4 +14,7 @@ if [ ! -f corpora/jargon-small-128/manifest.json ]; then
   ./datamix prepare --domains-from "$src" --out corpora/jargon-small-128 --block-length 128 --quiet
   rm -rf "$src"
 fi
-exec benchmarks/run-shootout.sh --spec benchmarks/specs/lfr-jargon.json --out "${OUT:-shootouts/lfr}"
+out="${OUT:-shootouts/lfr}"
+resume=()
+if [ -e "$out/spec.json" ]; then resume=(--resume); fi   # continue an earlier, interrupted call
+exec benchmarks/run-shootout.sh --spec benchmarks/specs/lfr-jargon.json --out "$out" "${resume[@]}"

@@ -63,11 +63,11 @@ public final class TrainerOverhead {
           cfg.dModel(), cfg.heads(), cfg.mlpRatio(), cfg.tiedEmbeddings());
       try (BareLoop b = new BareLoop(gpt, batch);
           MixingTrainer t = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
-              .setRunDirectory(work.resolve("run"))
+              .setRunDirectory(work.resolve("run")).overwrite() // the harness's scratch run
               .setPolicy(Json.parse("{\"policy\": \"uniform\"}")).build();
           MixingTrainer u = MixingTrainer.builder().setCorpus(corpus)
               .optConfig(cfg.with(Json.parse("{\"gradClip\": 0}")))
-              .setRunDirectory(work.resolve("run-noclip"))
+              .setRunDirectory(work.resolve("run-noclip")).overwrite()
               .setPolicy(Json.parse("{\"policy\": \"uniform\"}")).build()) {
         b.run(10);
         t.trainUntil(10);

@@ -1,5 +1,6 @@
 package dev.datamix.cli;
 
+import dev.datamix.state.OutputExistsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,10 +23,19 @@ public final class Datamix implements Runnable {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Datamix());
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      line.getErr().println("datamix: " + e.getMessage());
+      line.getErr().println("datamix: " + message(e));
       return 1;
     });
     return cli.execute(args);
+  }
+
+  /** The error line of a failed command: existing work names the options that decide. */
+  static String message(Exception e) {
+    if (e instanceof OutputExistsException o && o.ours()) {
+      return o.situation() + "; nothing was changed: pass " + (o.resumable()
+          ? "--resume to continue it, or " : "") + "--overwrite to delete it and start again";
+    }
+    return e.getMessage();
   }
 
   @Override

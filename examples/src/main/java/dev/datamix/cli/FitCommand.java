@@ -7,6 +7,7 @@ import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.djl.workflow.VelocituneWorkflow;
 import dev.datamix.djl.workflow.VelocituneWorkflow.Stage;
 import dev.datamix.state.AtomicFiles;
+import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,8 +28,9 @@ import picocli.CommandLine.Option;
         "budget and measures held-out losses at several token counts (proxy.json), fits",
         "L(D) = E + B*D^-beta per domain and its target at the full run's tokens (fits.json),",
         "and writes velocitune.json, the policy spec for `datamix train --policy FILE`.",
-        "The trainer settings (--config/--set) are those of the FULL run. Stages whose output",
-        "exists are skipped (--refit redoes them)."})
+        "The trainer settings (--config/--set) are those of the FULL run. --out must be new",
+        "or empty: --resume continues a fit there (skipping finished stages, if its recorded",
+        "settings are the same), --overwrite deletes it and starts again."})
 public final class FitCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -58,8 +60,12 @@ public final class FitCommand implements Callable<Integer> {
       + "latest checkpoint holds the starting weights (continual pre-training)")
   Path startFrom;
 
-  @Option(names = "--refit", description = "redo every stage even if its output exists")
-  boolean refit;
+  @Option(names = "--resume", description = "continue the fit in --out: run the missing stages")
+  boolean resume;
+
+  @Option(names = {"--overwrite", "--refit"}, description = "delete the fit in --out and redo "
+      + "every stage (--refit is the old name)")
+  boolean overwrite;
 
   @Option(names = "--train", description = "also run the main training under Velocitune "
       + "(into OUT/train)")
@@ -67,6 +73,10 @@ public final class FitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (resume && overwrite) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--resume and --overwrite exclude each other");
+    }
     JsonNode extra = Json.parse(policyConfig);
     if (!extra.isObject()) {
       throw new CommandLine.ParameterException(spec.commandLine(),
@@ -78,15 +88,9 @@ public final class FitCommand implements Callable<Integer> {
       VelocituneWorkflow w = new VelocituneWorkflow(c, out, config,
           (ObjectNode) extra, proxyFraction, fitPoints, startFrom, print);
       Stage last = train ? Stage.TRAIN : Stage.FIT;
-      if (refit) {
-        for (Stage s : Stage.values()) {
-          if (s.compareTo(last) <= 0) {
-            w.run(s);
-          }
-        }
-      } else {
-        w.runMissing(last);
-      }
+      w.claim(resume ? ExistingOutput.RESUME
+          : overwrite ? ExistingOutput.OVERWRITE : ExistingOutput.REFUSE);
+      w.runMissing(last);
       Path specFile = out.resolve("velocitune.json");
       AtomicFiles.writeString(specFile, Json.write(w.velocituneSpec()));
       print.println("policy spec: " + specFile);

@@ -5,6 +5,7 @@ import dev.datamix.corpus.prepare.CorpusPreparer;
 import dev.datamix.corpus.prepare.DocumentSource;
 import dev.datamix.corpus.prepare.FileSources;
 import dev.datamix.corpus.prepare.PrepareReport;
+import dev.datamix.state.ExistingOutput;
 import dev.datamix.tokenizer.BpeTokenizer;
 import dev.datamix.tokenizer.ByteTokenizer;
 import dev.datamix.tokenizer.Tokenizer;
@@ -28,14 +29,25 @@ import picocli.CommandLine.Option;
         "Sources: --domain name=path[,path...] (files or directories of .txt/.jsonl, .gz or not),",
         "--domains-from DIR (one domain per file-name stem, e.g. code_java.train.txt.gz), or",
         "--demo (the built-in synthetic corpus). Files named *.train.*, *.val.*, *.test.* keep",
-        "their split; other documents are split by a hash of their text."})
+        "their split; other documents are split by a hash of their text. --out must be new or",
+        "empty (--overwrite replaces a corpus there once the new one is complete). Bytes that",
+        "are not UTF-8 become U+FFFD and are counted per domain and split (the 'bad utf-8'",
+        "column and the manifest's invalidUtf8), or fail with --fail-on-invalid-utf8."})
 public final class PrepareCommand implements Callable<Integer> {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--out", required = true, description = "corpus directory to (re)write")
+  @Option(names = "--out", required = true, description = "corpus directory to write")
   Path out;
+
+  @Option(names = "--overwrite", description = "replace the corpus in --out (once the new one "
+      + "is complete)")
+  boolean overwrite;
+
+  @Option(names = "--fail-on-invalid-utf8", description = "stop at the first source that is "
+      + "not valid UTF-8, instead of replacing and counting its bad bytes")
+  boolean failOnInvalidUtf8;
 
   @Option(names = "--domain", paramLabel = "NAME=PATH[,PATH...]",
       description = "a domain and its sources; repeatable")
@@ -102,12 +114,14 @@ public final class PrepareCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--demo uses the byte tokenizer; --tokenizer " + tokenizer + " is not supported");
       }
-      report = DemoCorpus.write(out, demoBytes, blockLength, seed);
+      report = DemoCorpus.write(out, demoBytes, blockLength, seed,
+          overwrite ? ExistingOutput.OVERWRITE : ExistingOutput.REFUSE);
     } else {
       CorpusPreparer.Builder b = CorpusPreparer.builder().setOutput(out)
           .optTokenizer(loadTokenizer()).optBlockLength(blockLength)
           .optSplitFractions(valFraction, testFraction).optSeed(seed)
-          .optShardTokens(shardTokens);
+          .optShardTokens(shardTokens).optFailOnInvalidUtf8(failOnInvalidUtf8)
+          .optExistingOutput(overwrite ? ExistingOutput.OVERWRITE : ExistingOutput.REFUSE);
       if (threads != null) {
         b.optThreads(threads);
       }

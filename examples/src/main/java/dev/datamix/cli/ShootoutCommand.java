@@ -5,6 +5,7 @@ import dev.datamix.benchmarks.shootout.ShootoutReport;
 import dev.datamix.benchmarks.shootout.ShootoutSpec;
 import dev.datamix.report.HtmlReport;
 import dev.datamix.report.RunData;
+import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
     description = {"Compare policies at a fixed token budget: every policy of the spec trains",
         "the same model with every seed; writes runs/, report.md (bits per byte per domain,",
         "tokens to reach the best static mix, overhead per step), plots/ and report.html.",
-        "Finished runs are kept, so an interrupted shoot-out continues where it stopped.",
+        "--out must be new or empty: --resume continues a shoot-out there with the same spec",
+        "(finished runs are kept, an interrupted one resumes), --overwrite starts again.",
         "Spec keys (docs/shootout.md): corpus (\"demo\" or a directory), demoBytes,",
         "demoBlockLength, trainer (TrainingConfig keys), policies [{label, policy}], seeds,",
         "evalEvery, reference, startFrom."})
@@ -42,6 +44,12 @@ public final class ShootoutCommand implements Callable<Integer> {
   @Option(names = "--report-only", description = "only rewrite the reports from finished runs")
   boolean reportOnly;
 
+  @Option(names = "--resume", description = "continue the shoot-out in --out (same spec)")
+  boolean resume;
+
+  @Option(names = "--overwrite", description = "delete the shoot-out in --out and start again")
+  boolean overwrite;
+
   @Override
   public Integer call() throws IOException {
     ShootoutSpec s = quick ? ShootoutSpec.quick() : ShootoutSpec.standard();
@@ -51,8 +59,13 @@ public final class ShootoutCommand implements Callable<Integer> {
     if (corpus != null) {
       s = s.withCorpus(corpus);
     }
+    if (resume && overwrite) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--resume and --overwrite exclude each other");
+    }
     if (!reportOnly) {
-      new Shootout(s, out, System.err).run();
+      new Shootout(s, out, System.err).run(resume ? ExistingOutput.RESUME
+          : overwrite ? ExistingOutput.OVERWRITE : ExistingOutput.REFUSE);
     }
     ShootoutReport.write(out);
     HtmlReport.write(RunData.readAll(out), "datamix shoot-out " + out, out.resolve("report.html"));

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
 /** {@code datamix train}: train the GPT-style model on a corpus under a policy. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = {"Train a GPT-style model with DJL (PyTorch) under a mixing policy.",
-        "Writes metrics.jsonl and checkpoints into --run; --resume continues exactly.",
+        "Writes metrics.jsonl and checkpoints into --run, which must be new or empty:",
+        "--resume continues the run there exactly (a larger steps works when no step taken",
+        "would change), --overwrite deletes it and starts again.",
         "With --eval-every N it also writes curve.jsonl (every domain's validation loss every N",
         "steps) and report.html."})
 public final class TrainCommand implements Callable<Integer> {
@@ -43,8 +45,16 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, description = "run directory (metrics, checkpoints)")
   Path run;
 
-  @Option(names = "--resume", description = "continue from the run directory's last checkpoint")
+  @Option(names = "--resume", description = "continue from the run directory's last checkpoint;"
+      + " --set steps=N with a larger N trains longer where the schedule and policy allow it")
   boolean resume;
+
+  @Option(names = "--overwrite", description = "delete the run found in --run and start again")
+  boolean overwrite;
+
+  @Option(names = "--init-from", paramLabel = "RUN", description = "start from the model "
+      + "weights of another run's latest checkpoint (fresh optimizer, schedule and policy)")
+  Path initFrom;
 
   @Option(names = "--eval-every", paramLabel = "N", description = "measure every domain's "
       + "validation loss every N steps into curve.jsonl, checkpoint then, and write report.html")
@@ -59,6 +69,11 @@ public final class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--eval-every must be > 0, got " + evalEvery);
     }
+    if (resume && (overwrite || initFrom != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--resume continues a run; it cannot be combined with "
+              + (overwrite ? "--overwrite" : "--init-from"));
+    }
     JsonNode policySpec = Files.isRegularFile(Path.of(policy)) ? Json.read(Path.of(policy))
         : Json.parse("{\"policy\": " + Json.mapper().writeValueAsString(policy) + "}");
     TrainingConfig config = settings.trainingConfig();
@@ -70,6 +85,11 @@ public final class TrainCommand implements Callable<Integer> {
       }
       if (resume) {
         b.resume();
+      } else if (overwrite) {
+        b.overwrite();
+      }
+      if (initFrom != null) {
+        b.optInitialWeights(initFrom);
       }
       try (MixingTrainer t = b.build()) {
         double[] loss;

@@ -38,7 +38,7 @@ public final class Demo {
       long seed = 1;
       Path out = Path.of("target", "demo");
       for (String a : args) {
-        if (a.isBlank()) {
+        if (a == null || a.isBlank()) { // an empty -Ddemo.args reaches main as null
           continue;
         }
         if (a.equals("--quick")) {

@@ -68,8 +68,8 @@ class CommandLineTest {
     assertEquals("velocitune", json.path("policy").asText());
     assertEquals(2, json.path("config").path("updateEvery").asInt());
     assertEquals(4, json.path("config").path("targetLosses").size());
-    // a second call skips the finished stages
-    CliRun again = CliRun.of(fit);
+    // a second call resumes: it skips the finished stages
+    CliRun again = CliRun.of(concat(fit, new String[] {"--resume"}));
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("stage PROXY: ") && again.out().contains("exists, skipped"),
         again.out());

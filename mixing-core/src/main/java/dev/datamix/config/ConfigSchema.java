@@ -56,14 +56,14 @@ public final class ConfigSchema {
   public PolicyConfig parse(JsonNode config) {
     if (config != null && !config.isNull() && !config.isObject()) {
       throw new IllegalArgumentException(
-          "config of policy '" + owner + "' must be a JSON object, got " + config);
+          "config of " + ownerName() + " must be a JSON object, got " + config);
     }
     if (config != null && config.isObject()) {
       for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
         String name = it.next();
         if (!keys.containsKey(name)) {
-          throw new IllegalArgumentException("unknown config key '" + name + "' for policy '"
-              + owner + "'; known keys: " + keyNames());
+          throw new IllegalArgumentException("unknown config key '" + name + "' for "
+              + ownerName() + "; known keys: " + keyNames());
         }
       }
     }
@@ -73,15 +73,15 @@ public final class ConfigSchema {
       if (v == null || v.isNull()) {
         if (key.required()) {
           throw new IllegalArgumentException("missing required config key '" + key.name()
-              + "' for policy '" + owner + "' (" + key.type() + "): " + key.description());
+              + "' for " + ownerName() + " (" + key.type() + "): " + key.description());
         }
         values.put(key.name(), key.defaultValue());
       } else {
         try {
           values.put(key.name(), key.read(v));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("config key '" + key.name() + "' of policy '"
-              + owner + "' " + e.getMessage() + ", got " + abbreviate(v), e);
+          throw new IllegalArgumentException("config key '" + key.name() + "' of "
+              + ownerName() + " " + e.getMessage() + ", got " + abbreviate(v), e);
         }
       }
     }
@@ -105,5 +105,10 @@ public final class ConfigSchema {
   private static String abbreviate(JsonNode v) {
     String s = v.toString();
     return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+
+  /** How messages name the owner: the trainer's own settings, or a policy. */
+  private String ownerName() {
+    return owner.equals("trainer") ? "the trainer" : "policy '" + owner + "'";
   }
 }

@@ -1,5 +1,6 @@
 package dev.datamix.continual;
 
+import dev.datamix.policy.Horizon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.ConfigKey;
@@ -288,5 +289,14 @@ public final class ContinualPolicy extends AbstractMixingPolicy {
       }
       return new ContinualPolicy(context, config, plans);
     }
+  }
+
+  /**
+   * Independent of the run's planned steps: every phase has its own length, which is also the
+   * horizon its inner policy sees, and the last phase continues for as long as the run does.
+   */
+  @Override
+  public Horizon horizon() {
+    return Horizon.independent();
   }
 }

@@ -15,8 +15,9 @@ import java.util.Set;
 
 /**
  * The {@code manifest.json} of a corpus directory: token type, vocabulary, block length, the
- * tokenizer used, and per domain and split the shard files with their token counts, documents and
- * UTF-8 bytes (so losses can be reported in bits per byte).
+ * tokenizer used, and per domain and split the shard files with their token counts, documents,
+ * UTF-8 bytes (so losses can be reported in bits per byte) and the malformed UTF-8 sequences the
+ * source text held ({@code invalidUtf8}; absent in manifests written before it was counted).
  *
  * @param dtype token type of every shard
  * @param vocabSize number of token ids; every token is {@code < vocabSize}
@@ -112,6 +113,7 @@ public record CorpusManifest(TokenDtype dtype, int vocabSize, int blockLength, i
         sn.put("bytes", s.bytes());
         sn.put("tokens", s.tokens());
         sn.put("blocks", blocks(s.tokens()));
+        sn.put("invalidUtf8", s.invalidUtf8());
         ArrayNode shards = sn.putArray("shards");
         for (ShardEntry sh : s.shards()) {
           shards.addObject().put("file", sh.file()).put("tokens", sh.tokens());
@@ -154,7 +156,9 @@ public record CorpusManifest(TokenDtype dtype, int vocabSize, int blockLength, i
             StateReader shr = StateReader.of(sh, "shard");
             shards.add(new ShardEntry(shr.getString("file"), shr.getLong("tokens")));
           }
-          SplitEntry entry = new SplitEntry(shards, s.getLong("documents"), s.getLong("bytes"));
+          long invalid = s.node().has("invalidUtf8") ? s.getLong("invalidUtf8") : 0;
+          SplitEntry entry = new SplitEntry(shards, s.getLong("documents"), s.getLong("bytes"),
+              invalid);
           if (entry.tokens() != s.getLong("tokens")) {
             throw new CorpusException(source + ": domain '" + d.getString("name") + "' split "
                 + id + " records " + s.getLong("tokens") + " tokens but its shards sum to "
@@ -200,15 +204,22 @@ public record CorpusManifest(TokenDtype dtype, int vocabSize, int blockLength, i
    * @param shards the split's token files, concatenated in order
    * @param documents documents in the split
    * @param bytes UTF-8 bytes of the split's text before tokenization
+   * @param invalidUtf8 malformed UTF-8 sequences in the source text, each replaced by U+FFFD
    */
-  public record SplitEntry(List<ShardEntry> shards, long documents, long bytes) {
+  public record SplitEntry(List<ShardEntry> shards, long documents, long bytes,
+      long invalidUtf8) {
     /** Validates the fields. */
     public SplitEntry {
       shards = List.copyOf(shards);
-      if (documents < 0 || bytes < 0) {
-        throw new IllegalArgumentException(
-            "documents and bytes must be >= 0, got " + documents + ", " + bytes);
+      if (documents < 0 || bytes < 0 || invalidUtf8 < 0) {
+        throw new IllegalArgumentException("documents, bytes and invalidUtf8 must be >= 0, got "
+            + documents + ", " + bytes + ", " + invalidUtf8);
       }
+    }
+
+    /** A split whose source text was valid UTF-8. */
+    public SplitEntry(List<ShardEntry> shards, long documents, long bytes) {
+      this(shards, documents, bytes, 0);
     }
 
     /** Tokens in the split: the sum over its shards. */

@@ -1,5 +1,6 @@
 package dev.datamix.dga;
 
+import dev.datamix.policy.Horizon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -264,5 +265,11 @@ public final class DgaPolicy extends AbstractMixingPolicy {
       }
       return new DgaPolicy(context, config, probes, start);
     }
+  }
+
+  /** Independent of the planned number of steps: no decision reads it. */
+  @Override
+  public Horizon horizon() {
+    return Horizon.independent();
   }
 }

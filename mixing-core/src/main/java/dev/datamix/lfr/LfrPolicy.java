@@ -1,5 +1,6 @@
 package dev.datamix.lfr;
 
+import dev.datamix.policy.Horizon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -424,5 +425,15 @@ public final class LfrPolicy extends AbstractMixingPolicy {
       return new LfrPolicy(context, config, schedule, inner,
           config.get(STORAGE).equals("offheap"));
     }
+  }
+
+  /**
+   * LFR's phase plan is counted in epochs of each domain, not in steps, so it is independent of
+   * the planned number of steps; with a {@code domainPolicy}, extendable only if that policy is.
+   */
+  @Override
+  public Horizon horizon() {
+    return inner == null ? Horizon.independent()
+        : Horizon.of(Horizon.independent(), java.util.List.of(inner.horizon()));
   }
 }

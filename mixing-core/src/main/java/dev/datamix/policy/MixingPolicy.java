@@ -116,6 +116,16 @@ public interface MixingPolicy extends BlockSelector {
   }
 
   /**
+   * How this policy's decisions depend on the run's planned length, {@link
+   * PolicyContext#totalSteps()}: whether a resumed run may be given another number of steps
+   * without changing a decision already taken. The default is {@link Horizon#undeclared}, which
+   * refuses; a policy that never reads {@code totalSteps} answers {@link Horizon#independent()}.
+   */
+  default Horizon horizon() {
+    return Horizon.undeclared(name());
+  }
+
+  /**
    * The complete state as JSON: policy name, config, domain names, current step and the policy's
    * own counters and weights. Doubles are stored exactly.
    */

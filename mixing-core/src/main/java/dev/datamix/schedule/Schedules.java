@@ -168,11 +168,17 @@ public final class Schedules {
           + " (after warmup and cooldown), got " + annealStart);
     }
     java.util.List<Segment> s = new java.util.ArrayList<>();
-    s.add(new Segment(0, warmup(peak, warmupSteps)));
-    s.add(new Segment(cooldownStart, cooldown == Cooldown.COSINE
-        ? cosine(peak, constant, cooldownSteps)
-        : inverseSqrt(peak, constant, cooldownSteps, alpha)));
-    s.add(new Segment(stableStart, LearningRateSchedule.constant(constant)));
+    if (warmupSteps > 0) {
+      s.add(new Segment(0, warmup(peak, warmupSteps)));
+    }
+    if (cooldownSteps > 0) {
+      s.add(new Segment(cooldownStart, cooldown == Cooldown.COSINE
+          ? cosine(peak, constant, cooldownSteps)
+          : inverseSqrt(peak, constant, cooldownSteps, alpha)));
+    }
+    if (annealStart != stableStart) {
+      s.add(new Segment(stableStart, LearningRateSchedule.constant(constant)));
+    }
     if (annealStart >= 0) {
       s.add(new Segment(annealStart, anneal == Anneal.LINEAR
           ? linear(constant, min, annealSteps) : exponential(constant, min, annealSteps)));
@@ -182,7 +188,7 @@ public final class Schedules {
 
   /**
    * Warmup-stable-decay: warmup to {@code peak}, constant until {@code decayStart}, then linear
-   * (or cosine) decay to {@code min} over {@code decaySteps}.
+   * (or cosine) decay to {@code min} over {@code decaySteps}; a warmup of 0 steps is left out.
    */
   public static LearningRateSchedule wsd(double peak, double min, long warmupSteps,
       long decayStart, long decaySteps, boolean cosineDecay) {
@@ -191,7 +197,9 @@ public final class Schedules {
           + "), got " + decayStart);
     }
     java.util.List<Segment> s = new java.util.ArrayList<>();
-    s.add(new Segment(0, warmup(peak, warmupSteps)));
+    if (warmupSteps > 0) {
+      s.add(new Segment(0, warmup(peak, warmupSteps)));
+    }
     if (decayStart > warmupSteps) {
       s.add(new Segment(warmupSteps, LearningRateSchedule.constant(peak)));
     }

@@ -1,5 +1,6 @@
 package dev.datamix.staticmix;
 
+import dev.datamix.policy.Horizon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -162,5 +163,11 @@ public final class PiecewiseMixPolicy extends AbstractMixingPolicy {
       }
       return a;
     }
+  }
+
+  /** Independent of the planned number of steps: no decision reads it. */
+  @Override
+  public Horizon horizon() {
+    return Horizon.independent();
   }
 }

@@ -1,5 +1,6 @@
 package dev.datamix.staticmix;
 
+import dev.datamix.policy.Horizon;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.PolicyConfig;
 import dev.datamix.mixture.Mixture;
@@ -41,4 +42,10 @@ public final class StaticMixPolicy extends AbstractMixingPolicy {
 
   @Override
   protected void readState(StateReader state) {}
+
+  /** Independent of the planned number of steps: no decision reads it. */
+  @Override
+  public Horizon horizon() {
+    return Horizon.independent();
+  }
 }

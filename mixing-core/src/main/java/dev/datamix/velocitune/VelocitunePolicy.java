@@ -1,5 +1,6 @@
 package dev.datamix.velocitune;
 
+import dev.datamix.policy.Horizon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.ConfigKey;
@@ -319,5 +320,21 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
       }
       return v;
     }
+  }
+
+  /**
+   * With {@code fits} and {@code tokenBudget} 0, every target is a fit extrapolated to the planned
+   * run's tokens, so another number of steps moves every target and every velocity already
+   * taken; with {@code targetLosses}, or an explicit {@code tokenBudget}, nothing depends on it.
+   */
+  @Override
+  public Horizon horizon() {
+    if (!config().get(Provider.FITS).isEmpty() && config().get(Provider.TOKEN_BUDGET) == 0) {
+      return Horizon.dependsOn("velocitune's targets are its fits extrapolated to the planned "
+          + "run's tokens (tokenBudget 0 = totalSteps x blocksPerStep x tokens per block), so "
+          + "other steps would move every target and every velocity already taken; set "
+          + "tokenBudget explicitly to make the run extendable", "tokenBudget");
+    }
+    return Horizon.independent();
   }
 }

@@ -8,6 +8,8 @@ import dev.datamix.corpus.prepare.CorpusPreparer;
 import dev.datamix.corpus.prepare.DocumentSource;
 import dev.datamix.corpus.prepare.FileSources;
 import dev.datamix.corpus.prepare.PrepareReport;
+import dev.datamix.state.ExistingOutput;
+import dev.datamix.state.OutputExistsException;
 import dev.datamix.tokenizer.ByteTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -105,7 +107,7 @@ class PrepareTest {
   @Test
   void failedPrepareLeavesThePreviousCorpusIntactAndNoTemporaryFiles() throws IOException {
     Path out = dir.resolve("corpus");
-    CorpusPreparer.builder().setOutput(out)
+    CorpusPreparer.builder().setOutput(out).optBlockLength(2)
         .addDomain("d", List.of(CorpusFixtures.docs("d", Split.TRAIN, List.of("first corpus"))))
         .build().run();
     String manifestBefore = Files.readString(out.resolve("manifest.json"));
@@ -132,7 +134,8 @@ class PrepareTest {
       }
     };
     IOException e = assertThrows(IOException.class, () -> CorpusPreparer.builder()
-        .setOutput(out).addDomain("d", List.of(failing)).build().run());
+        .setOutput(out).optBlockLength(2).optExistingOutput(ExistingOutput.OVERWRITE)
+        .addDomain("d", List.of(failing)).build().run());
     assertTrue(e.getMessage().contains("failing") && e.getMessage().contains("disk vanished"),
         e.getMessage());
     assertEquals(manifestBefore, Files.readString(out.resolve("manifest.json")));
@@ -147,7 +150,7 @@ class PrepareTest {
   @Test
   void interruptedPrepareLeavesThePreviousCorpusIntact() throws Exception {
     Path out = dir.resolve("corpus");
-    CorpusPreparer.builder().setOutput(out)
+    CorpusPreparer.builder().setOutput(out).optBlockLength(2)
         .addDomain("d", List.of(CorpusFixtures.docs("d", Split.TRAIN, List.of("old corpus"))))
         .build().run();
     java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
@@ -182,7 +185,9 @@ class PrepareTest {
         new java.util.concurrent.atomic.AtomicReference<>();
     Thread t = new Thread(() -> {
       try {
-        CorpusPreparer.builder().setOutput(out).addDomain("d", List.of(endless)).build().run();
+        CorpusPreparer.builder().setOutput(out).optBlockLength(2)
+            .optExistingOutput(ExistingOutput.OVERWRITE).addDomain("d", List.of(endless))
+            .build().run();
       } catch (Throwable e) {
         failure.set(e);
       }
@@ -204,17 +209,20 @@ class PrepareTest {
   void refusesToReplaceADirectoryThatIsNotACorpus() throws IOException {
     Path out = Files.createDirectories(dir.resolve("precious"));
     Files.writeString(out.resolve("notes.txt"), "keep me");
-    IOException e = assertThrows(IOException.class, () -> CorpusPreparer.builder().setOutput(out)
-        .addDomain("d", List.of(CorpusFixtures.docs("d", Split.TRAIN, List.of("x")))).build()
-        .run());
-    assertTrue(e.getMessage().contains("not a datamix corpus"), e.getMessage());
+    for (ExistingOutput mode : List.of(ExistingOutput.REFUSE, ExistingOutput.OVERWRITE)) {
+      OutputExistsException e = assertThrows(OutputExistsException.class, () -> CorpusPreparer
+          .builder().setOutput(out).optExistingOutput(mode)
+          .addDomain("d", List.of(CorpusFixtures.docs("d", Split.TRAIN, List.of("x")))).build()
+          .run());
+      assertTrue(e.getMessage().contains("not a datamix corpus"), e.getMessage());
+    }
     assertEquals("keep me", Files.readString(out.resolve("notes.txt")));
   }
 
   @Test
   void progressBarAndReportTableArePrinted() throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrepareReport r = CorpusPreparer.builder().setOutput(dir.resolve("c"))
+    PrepareReport r = CorpusPreparer.builder().setOutput(dir.resolve("c")).optBlockLength(2)
         .optProgress(new PrintStream(buf, true, StandardCharsets.UTF_8))
         .addDomain("d", List.of(CorpusFixtures.docs("d", Split.TRAIN, List.of("abc", "de"))))
         .build().run();

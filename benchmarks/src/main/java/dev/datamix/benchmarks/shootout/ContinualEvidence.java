@@ -81,7 +81,9 @@ public final class ContinualEvidence {
         try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
             .setPolicy((com.fasterxml.jackson.databind.JsonNode) v[1])
             .optConfig(TrainingConfig.fromJson(cfg))
-            .optSchedule((LearningRateSchedule) v[2]).setRunDirectory(dir).build()) {
+            .optSchedule((LearningRateSchedule) v[2]).setRunDirectory(dir)
+            .overwrite() // the harness's own run, redone on every call
+            .build()) {
           double[] endOfA = null;
           for (int k = 0; k <= points; k++) {
             if (k > 0) {

@@ -70,7 +70,8 @@ public final class DgaEvidence {
     ShootoutSpec spec = new ShootoutSpec(corpusDir.toString(), 0, 0, trainer, entries, seedList,
         Math.max(1, steps / 12), "natural");
     Path shoot = out.resolve("shootout");
-    new Shootout(spec, shoot, System.err).run();
+    new Shootout(spec, shoot, System.err).run(
+        Shootout.OUTPUT.resumeIfPresent(shoot)); // evidence harnesses continue by design
     ShootoutReport.write(shoot);
 
     // overhead sweep: short runs, one seed
@@ -124,7 +125,9 @@ public final class DgaEvidence {
   private static double[] meanStep(Corpus corpus, ObjectNode cfg, JsonNode policy, Path dir)
       throws IOException {
     try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus).setPolicy(policy)
-        .optConfig(TrainingConfig.fromJson(cfg)).setRunDirectory(dir).build()) {
+        .optConfig(TrainingConfig.fromJson(cfg)).setRunDirectory(dir)
+        .overwrite() // a timing run of the harness's own, redone on every call
+        .build()) {
       t.runSteps(cfg.get("steps").asLong());
     }
     List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));

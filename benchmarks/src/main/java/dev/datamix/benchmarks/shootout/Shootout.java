@@ -12,7 +12,10 @@ import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.mixture.Domain;
 import dev.datamix.state.AtomicFiles;
+import dev.datamix.state.ExistingOutput;
+import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
+import dev.datamix.state.OutputDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -25,14 +28,18 @@ import java.util.Locale;
 /**
  * The policy shoot-out: every policy config × seed trained with the same model, token budget,
  * batch and schedule; test-split loss curves; a Markdown table, plots, and the raw JSONL of every
- * run. Finished runs are skipped and an interrupted run resumes from its last checkpoint, so a
- * crashed shoot-out picks up where it stopped.
+ * run. Resumed ({@link ExistingOutput#RESUME}) with the same spec, finished runs are skipped and an
+ * interrupted run resumes from its last checkpoint, so a crashed shoot-out picks up where it
+ * stopped; a directory holding a shoot-out is otherwise left alone unless told to overwrite it.
  *
  * <p>Output directory: {@code spec.json}, {@code corpus/} (for the demo corpus), {@code
  * runs/<label>-s<seed>/} ({@code metrics.jsonl}, {@code curve.jsonl}, {@code result.json},
  * checkpoints), {@code report.md}, {@code plots/}.
  */
 public final class Shootout {
+  /** The shoot-out kind of output directory: recognised by its spec or its runs. */
+  public static final OutputDirectory OUTPUT =
+      new OutputDirectory("shoot-out", List.of("spec.json", "runs"), true);
   private final ShootoutSpec spec;
   private final Path out;
   private final PrintStream progress;
@@ -49,13 +56,15 @@ public final class Shootout {
   }
 
   /**
-   * Usage: {@code Shootout --out DIR [--quick | --spec FILE] [--corpus PATH] [--report-only]}.
+   * Usage: {@code Shootout --out DIR [--quick | --spec FILE] [--corpus PATH] [--resume |
+   * --overwrite] [--report-only]}.
    */
   public static void main(String[] args) throws IOException {
     Path outDir = null;
     ShootoutSpec spec = ShootoutSpec.standard();
     String corpus = null;
     boolean reportOnly = false;
+    ExistingOutput mode = ExistingOutput.REFUSE;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--out" -> outDir = Path.of(args[++i]);
@@ -63,8 +72,11 @@ public final class Shootout {
         case "--spec" -> spec = ShootoutSpec.fromJson(Json.read(Path.of(args[++i])), spec);
         case "--corpus" -> corpus = args[++i];
         case "--report-only" -> reportOnly = true;
+        case "--resume" -> mode = ExistingOutput.RESUME;
+        case "--overwrite" -> mode = ExistingOutput.OVERWRITE;
         default -> throw new IllegalArgumentException("unknown option '" + args[i]
-            + "'; known: --out DIR, --quick, --spec FILE, --corpus PATH, --report-only");
+            + "'; known: --out DIR, --quick, --spec FILE, --corpus PATH, --resume, --overwrite, "
+            + "--report-only");
       }
     }
     if (outDir == null) {
@@ -75,23 +87,33 @@ public final class Shootout {
     }
     Shootout s = new Shootout(spec, outDir, System.err);
     if (!reportOnly) {
-      s.run();
+      s.run(mode);
     }
     ShootoutReport.write(outDir);
     System.out.println("wrote " + outDir.resolve("report.md"));
   }
 
-  /** Runs every missing run; returns the result files. */
+  /** Runs every run into a new or empty output directory; returns the result files. */
   public List<Path> run() throws IOException {
-    Files.createDirectories(out);
+    return run(ExistingOutput.REFUSE);
+  }
+
+  /**
+   * Runs every run not finished yet; returns the result files.
+   *
+   * @param mode what to do with a shoot-out already in the output directory: resuming it needs
+   *     the same spec
+   * @throws dev.datamix.state.OutputExistsException if the directory holds work that {@code
+   *     mode} does not allow touching
+   * @throws dev.datamix.state.IncompatibleStateException if resuming a shoot-out of another spec
+   */
+  public List<Path> run(ExistingOutput mode) throws IOException {
+    OUTPUT.claim(out, mode);
     Path specFile = out.resolve("spec.json");
     ObjectNode specJson = toJson();
     if (Files.exists(specFile)) {
-      JsonNode previous = Json.read(specFile);
-      if (!previous.toString().equals(specJson.toString())) {
-        throw new IllegalArgumentException("output " + out + " holds a shoot-out with another "
-            + "spec; use a new directory (found " + specFile + ")");
-      }
+      IncompatibleStateException.check("shoot-out " + out + " spec.json", specJson,
+          Json.read(specFile));
     }
     AtomicFiles.writeString(specFile, Json.write(specJson));
     Path corpusDir = corpusDirectory();
@@ -159,8 +181,11 @@ public final class Shootout {
         .setPolicy(entry.policy()).setRunDirectory(runDir);
     if (resume) {
       b.resume();
-    } else if (!spec.startFrom().isEmpty()) {
-      b.optInitialWeights(Path.of(spec.startFrom()));
+    } else {
+      b.overwrite(); // this shoot-out's own run, interrupted before its first checkpoint
+      if (!spec.startFrom().isEmpty()) {
+        b.optInitialWeights(Path.of(spec.startFrom()));
+      }
     }
     try (MixingTrainer t = b.build()) {
       if (resume) {

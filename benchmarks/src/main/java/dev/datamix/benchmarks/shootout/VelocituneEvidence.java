@@ -60,7 +60,9 @@ public final class VelocituneEvidence {
           }
           try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
               .setPolicy(Json.parse("{\"policy\": \"uniform\"}"))
-              .optConfig(TrainingConfig.fromJson(pre)).setRunDirectory(base).build()) {
+              .optConfig(TrainingConfig.fromJson(pre)).setRunDirectory(base)
+              .overwrite() // a base run interrupted before its checkpoint is redone
+              .build()) {
             t.train();
           }
         }
@@ -68,6 +70,7 @@ public final class VelocituneEvidence {
       VelocituneWorkflow w = new VelocituneWorkflow(corpus, out.resolve("workflow"),
           TrainingConfig.fromJson(trainer), (ObjectNode) Json.parse("{\"updateEvery\": "
               + updateEvery + "}"), 0.2, 8, base, System.err);
+      w.claim(VelocituneWorkflow.OUTPUT.resumeIfPresent(out.resolve("workflow")));
       for (VelocituneWorkflow.Stage s : List.of(VelocituneWorkflow.Stage.INITIAL,
           VelocituneWorkflow.Stage.PROXY, VelocituneWorkflow.Stage.FIT)) {
         if (!Files.exists(w.output(s))) {
@@ -92,7 +95,8 @@ public final class VelocituneEvidence {
     ShootoutSpec spec = new ShootoutSpec(corpusDir.toString(), 0, 0, trainer, entries, seedList,
         Math.max(1, steps / 12), "proportional", base == null ? "" : base.toString());
     Path shoot = out.resolve("shootout");
-    new Shootout(spec, shoot, System.err).run();
+    new Shootout(spec, shoot, System.err).run(
+        Shootout.OUTPUT.resumeIfPresent(shoot)); // evidence harnesses continue by design
     ShootoutReport.write(shoot);
     List<String> md = new ArrayList<>(Files.readAllLines(shoot.resolve("report.md")));
     md.set(0, "# Velocitune against static mixes on real text");

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.state.ExistingOutput;
+import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
+import dev.datamix.state.OutputExistsException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +57,9 @@ class ShootoutTest {
     FileTime before = Files.getLastModifiedTime(uniformResult);
     Files.delete(out.resolve("runs/proportional-s1/result.json"));
     List<String> curve = Files.readAllLines(out.resolve("runs/proportional-s1/curve.jsonl"));
-    new Shootout(tiny(), out, null).run();
+    assertThrows(OutputExistsException.class, () -> new Shootout(tiny(), out, null).run(),
+        "without being told to resume, an existing shoot-out is left alone");
+    new Shootout(tiny(), out, null).run(ExistingOutput.RESUME);
     assertEquals(before, Files.getLastModifiedTime(uniformResult), "finished runs are skipped");
     assertTrue(Files.exists(out.resolve("runs/proportional-s1/result.json")));
     assertEquals(curve, Files.readAllLines(out.resolve("runs/proportional-s1/curve.jsonl")));
@@ -70,8 +75,9 @@ class ShootoutTest {
     Path out = dir.resolve("t");
     Files.createDirectories(out);
     Files.writeString(out.resolve("spec.json"), "{\"corpus\": \"other\"}");
-    IllegalArgumentException changed = assertThrows(IllegalArgumentException.class,
-        () -> new Shootout(tiny(), out, null).run());
-    assertTrue(changed.getMessage().contains("another spec"), changed.getMessage());
+    IncompatibleStateException changed = assertThrows(IncompatibleStateException.class,
+        () -> new Shootout(tiny(), out, null).run(ExistingOutput.RESUME));
+    assertTrue(changed.getMessage().contains("spec.json expected {\"corpus\":\"demo\""),
+        changed.getMessage());
   }
 }

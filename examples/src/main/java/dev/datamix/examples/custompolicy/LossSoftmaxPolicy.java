@@ -6,6 +6,7 @@ import dev.datamix.config.ConfigSchema;
 import dev.datamix.config.PolicyConfig;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.AbstractMixingPolicy;
+import dev.datamix.policy.Horizon;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.policy.MixingPolicyProvider;
 import dev.datamix.policy.PolicyContext;
@@ -134,5 +135,11 @@ public final class LossSoftmaxPolicy extends AbstractMixingPolicy {
     public MixingPolicy create(PolicyContext context, PolicyConfig config) {
       return new LossSoftmaxPolicy(context, config);
     }
+  }
+
+  /** Never reads the planned number of steps, so a resumed run may be given more. */
+  @Override
+  public Horizon horizon() {
+    return Horizon.independent();
   }
 }

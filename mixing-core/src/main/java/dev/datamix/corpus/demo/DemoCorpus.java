@@ -2,6 +2,7 @@ package dev.datamix.corpus.demo;
 
 import dev.datamix.corpus.Split;
 import dev.datamix.corpus.prepare.CorpusPreparer;
+import dev.datamix.state.ExistingOutput;
 import dev.datamix.corpus.prepare.DocumentSource;
 import dev.datamix.corpus.prepare.PrepareReport;
 import dev.datamix.random.Seeds;
@@ -67,20 +68,35 @@ public final class DemoCorpus {
   private DemoCorpus() {}
 
   /**
-   * Generates the corpus into {@code output} (replacing a previous one atomically).
+   * Generates the corpus into {@code output}, which must be missing or empty.
    *
    * @param bytesPerDomain approximate UTF-8 bytes of each main domain, {@code >= 20_000}
    * @param blockLength tokens per block
    * @param seed the generator's seed
+   * @throws dev.datamix.state.OutputExistsException if {@code output} is not empty
    */
   public static PrepareReport write(Path output, long bytesPerDomain, int blockLength, long seed)
       throws IOException {
+    return write(output, bytesPerDomain, blockLength, seed, ExistingOutput.REFUSE);
+  }
+
+  /**
+   * Generates the corpus into {@code output}; with {@link ExistingOutput#OVERWRITE} a previous
+   * corpus there is replaced atomically once the new one is complete.
+   *
+   * @param bytesPerDomain approximate UTF-8 bytes of each main domain, {@code >= 20_000}
+   * @param blockLength tokens per block
+   * @param seed the generator's seed
+   * @param existing what to do with a corpus already in {@code output}
+   */
+  public static PrepareReport write(Path output, long bytesPerDomain, int blockLength, long seed,
+      ExistingOutput existing) throws IOException {
     if (bytesPerDomain < 20_000) {
       throw new IllegalArgumentException("bytesPerDomain must be >= 20000, got " + bytesPerDomain);
     }
     CorpusPreparer.Builder b = CorpusPreparer.builder().setOutput(output)
         .optTokenizer(ByteTokenizer.instance()).optBlockLength(blockLength).optSeed(seed)
-        .optThreads(1);
+        .optThreads(1).optExistingOutput(existing);
     long minSplitBytes = 8L * (blockLength + 1);
     for (String name : DOMAINS) {
       long bytes = name.equals("small") ? bytesPerDomain / 10

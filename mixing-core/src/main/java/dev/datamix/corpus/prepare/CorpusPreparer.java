@@ -5,7 +5,9 @@ import dev.datamix.corpus.Split;
 import dev.datamix.corpus.TokenDtype;
 import dev.datamix.random.Seeds;
 import dev.datamix.state.AtomicFiles;
+import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.Json;
+import dev.datamix.state.OutputDirectory;
 import dev.datamix.tokenizer.BpeTokenizer;
 import dev.datamix.tokenizer.ByteTokenizer;
 import dev.datamix.tokenizer.Tokenizer;
@@ -38,9 +40,18 @@ import java.util.regex.Pattern;
  * <p>Sources are processed in parallel, one task per file; the output does not depend on the
  * number of threads. Everything is written to a temporary sibling directory that replaces the
  * output only when complete, so an interrupted or failed run leaves the previous corpus intact.
+ *
+ * <p>An existing corpus is replaced only under {@link ExistingOutput#OVERWRITE}; by default a
+ * non-empty output directory is an error, raised before any text is read. Malformed UTF-8 in the
+ * sources is replaced by U+FFFD and counted per domain and split (in the manifest and {@link
+ * PrepareReport#table()}), or is an error with {@link Builder#optFailOnInvalidUtf8}. A domain
+ * whose training split holds no whole block is an error naming its tokens and the block length.
  */
 public final class CorpusPreparer {
   private static final Pattern DOMAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  /** The corpus kind of output directory: recognised by its manifest. */
+  public static final OutputDirectory OUTPUT =
+      new OutputDirectory("corpus", List.of(CorpusManifest.FILE_NAME), false);
 
   private final Path output;
   private final Tokenizer tokenizer;
@@ -52,6 +63,8 @@ public final class CorpusPreparer {
   private final int threads;
   private final long shardTokens;
   private final PrintStream progress;
+  private final ExistingOutput existing;
+  private final boolean failOnInvalidUtf8;
 
   private CorpusPreparer(Builder b) {
     this.output = b.output.toAbsolutePath().normalize();
@@ -64,6 +77,8 @@ public final class CorpusPreparer {
     this.threads = b.threads;
     this.shardTokens = b.shardTokens;
     this.progress = b.progress;
+    this.existing = b.existing;
+    this.failOnInvalidUtf8 = b.failOnInvalidUtf8;
   }
 
   /** A builder. */
@@ -76,14 +91,19 @@ public final class CorpusPreparer {
    *
    * @return what was written
    * @throws IOException if reading a source or writing fails; the previous corpus is untouched
-   * @throws IllegalArgumentException naming the source and line for malformed input
+   * @throws IllegalArgumentException naming the source and line for malformed input, or the
+   *     domain whose training split holds no block
+   * @throws dev.datamix.state.OutputExistsException if the output is not empty and not told to
+   *     overwrite it, or is not a corpus
    */
   public PrepareReport run() throws IOException {
     long start = System.nanoTime();
+    checkOutput();
     Files.createDirectories(output.getParent());
     Path temp = Files.createTempDirectory(output.getParent(), output.getFileName() + ".tmp-");
     try {
       CorpusManifest manifest = ingest(temp);
+      checkTrainingBlocks(manifest);
       if (tokenizer instanceof BpeTokenizer bpe) {
         Files.copy(bpe.source(), temp.resolve(bpe.source().getFileName()));
       }
@@ -94,6 +114,39 @@ public final class CorpusPreparer {
     } finally {
       if (Files.exists(temp)) {
         AtomicFiles.deleteRecursively(temp);
+      }
+    }
+  }
+
+  /** Fails before any work if the output may not be written; a replacement swaps in at the end. */
+  private void checkOutput() throws IOException {
+    if (existing == ExistingOutput.RESUME) {
+      throw new IllegalArgumentException("a corpus cannot be resumed: prepare it again with "
+          + "overwrite, or into another directory");
+    }
+    if (!Files.exists(output) || Files.isDirectory(output) && isEmptyDirectory(output)) {
+      return;
+    }
+    if (existing == ExistingOutput.OVERWRITE && !OUTPUT.markersIn(output).isEmpty()) {
+      return; // the new corpus replaces the old one once it is complete
+    }
+    OUTPUT.claim(output, existing); // throws: something is there, or it is not a corpus
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  private static void checkTrainingBlocks(CorpusManifest manifest) {
+    for (CorpusManifest.DomainEntry d : manifest.domains()) {
+      long tokens = d.split(Split.TRAIN).tokens();
+      if (manifest.blocks(tokens) == 0) {
+        throw new IllegalArgumentException("domain '" + d.name() + "' has " + tokens
+            + " training tokens, not one block of blockLength " + manifest.blockLength()
+            + " (a block reads " + (manifest.blockLength() + 1) + " tokens): add training text, "
+            + "lower the block length, or leave the domain out");
       }
     }
   }
@@ -153,19 +206,20 @@ public final class CorpusPreparer {
       Map<Split, long[]> counts = new EnumMap<>(Split.class);
       for (Split s : Split.values()) {
         shards.put(s, new ArrayList<>());
-        counts.put(s, new long[2]);
+        counts.put(s, new long[3]);
       }
       for (int i = 0; i < domains.get(domain).size(); i++) {
         for (Map.Entry<Split, SplitResult> e : results.get(taskIndex++).entrySet()) {
           shards.get(e.getKey()).addAll(e.getValue().shards);
           counts.get(e.getKey())[0] += e.getValue().documents;
           counts.get(e.getKey())[1] += e.getValue().bytes;
+          counts.get(e.getKey())[2] += e.getValue().invalidUtf8;
         }
       }
       Map<Split, CorpusManifest.SplitEntry> splits = new EnumMap<>(Split.class);
       for (Split s : Split.values()) {
         splits.put(s, new CorpusManifest.SplitEntry(shards.get(s), counts.get(s)[0],
-            counts.get(s)[1]));
+            counts.get(s)[1], counts.get(s)[2]));
       }
       entries.add(new CorpusManifest.DomainEntry(domain, splits));
     }
@@ -207,15 +261,31 @@ public final class CorpusPreparer {
       }
       java.util.Optional<Split> fixed = task.source.fixedSplit();
       try {
-        task.source.forEach(doc -> {
-          Split split = fixed.orElseGet(() -> splitOf(doc));
-          int[] tokens = tokenizer.encode(doc);
-          ShardWriter w = writers.get(split);
-          w.write(tokens, tokens.length);
-          w.write(tokenizer.eotToken());
-          SplitResult r = results.get(split);
-          r.documents++;
-          r.bytes += doc.getBytes(StandardCharsets.UTF_8).length;
+        task.source.forEach(new DocumentSource.DocumentSink() {
+          @Override
+          public void accept(String doc) throws IOException {
+            accept(doc, 0, 0);
+          }
+
+          @Override
+          public void accept(String doc, long invalidUtf8, long firstInvalidLine)
+              throws IOException {
+            if (invalidUtf8 > 0 && failOnInvalidUtf8) {
+              throw new IllegalArgumentException("source " + task.source.name() + " of domain '"
+                  + task.domain + "' is not valid UTF-8: " + invalidUtf8 + " malformed "
+                  + "sequence(s) in a document, the first on line " + firstInvalidLine
+                  + " (failOnInvalidUtf8 is set; without it they become U+FFFD and are counted)");
+            }
+            Split split = fixed.orElseGet(() -> splitOf(doc));
+            int[] tokens = tokenizer.encode(doc);
+            ShardWriter w = writers.get(split);
+            w.write(tokens, tokens.length);
+            w.write(tokenizer.eotToken());
+            SplitResult r = results.get(split);
+            r.documents++;
+            r.bytes += doc.getBytes(StandardCharsets.UTF_8).length;
+            r.invalidUtf8 += invalidUtf8;
+          }
         });
       } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
         throw e;
@@ -243,6 +313,9 @@ public final class CorpusPreparer {
   }
 
   private void replace(Path temp) throws IOException {
+    if (Files.isDirectory(output) && isEmptyDirectory(output)) {
+      Files.delete(output);
+    }
     if (!Files.exists(output)) {
       AtomicFiles.move(temp, output);
       return;
@@ -263,6 +336,7 @@ public final class CorpusPreparer {
     final List<CorpusManifest.ShardEntry> shards = new ArrayList<>();
     long documents;
     long bytes;
+    long invalidUtf8;
   }
 
   /** A one-line progress bar on the given stream, redrawn as files finish. */
@@ -313,8 +387,26 @@ public final class CorpusPreparer {
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private long shardTokens = 1L << 28;
     private PrintStream progress;
+    private ExistingOutput existing = ExistingOutput.REFUSE;
+    private boolean failOnInvalidUtf8;
 
     private Builder() {}
+
+    /**
+     * Optional: what to do when the output directory is not empty (default {@link
+     * ExistingOutput#REFUSE}). {@link ExistingOutput#OVERWRITE} replaces an existing corpus once
+     * the new one is complete; a directory that is not a corpus is never replaced.
+     */
+    public Builder optExistingOutput(ExistingOutput mode) {
+      this.existing = java.util.Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** Optional: malformed UTF-8 in a source is an error instead of U+FFFD (default false). */
+    public Builder optFailOnInvalidUtf8(boolean fail) {
+      this.failOnInvalidUtf8 = fail;
+      return this;
+    }
 
     /** Required: the corpus directory to (re)write. */
     public Builder setOutput(Path output) {

@@ -29,5 +29,15 @@ public interface DocumentSource {
   interface DocumentSink {
     /** Takes one document's text. */
     void accept(String document) throws IOException;
+
+    /**
+     * Takes one document's text read from bytes, of which {@code invalidUtf8} malformed UTF-8
+     * sequences were replaced by U+FFFD, the first on line {@code firstInvalidLine} of the source
+     * (0 if none). The default ignores the count.
+     */
+    default void accept(String document, long invalidUtf8, long firstInvalidLine)
+        throws IOException {
+      accept(document);
+    }
   }
 }

@@ -3,12 +3,8 @@ package dev.datamix.corpus.prepare;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.datamix.corpus.Split;
 import dev.datamix.state.Json;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +22,8 @@ import java.util.zip.GZIPInputStream;
  * JSON object per line, text in a configurable field). {@code .gz} files are decompressed. A file
  * named {@code name.train.ext}, {@code name.val.ext} (or {@code valid}, {@code validation}) or
  * {@code name.test.ext}, or inside a directory named {@code train}, {@code val} or {@code test},
- * keeps that split.
+ * keeps that split. Bytes that are not UTF-8 become U+FFFD and are counted per document (see
+ * {@link DocumentSource.DocumentSink#accept(String, long, long)}).
  */
 public final class FileSources {
   /** The default document separator line of text files. */
@@ -96,7 +93,7 @@ public final class FileSources {
     return Optional.empty();
   }
 
-  private static BufferedReader open(Path file) throws IOException {
+  private static Utf8Lines open(Path file) throws IOException {
     InputStream in = Files.newInputStream(file);
     try {
       if (file.getFileName().toString().endsWith(".gz")) {
@@ -106,9 +103,7 @@ public final class FileSources {
       in.close();
       throw new IOException("source file " + file + " is not valid gzip: " + e.getMessage(), e);
     }
-    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
+    return new Utf8Lines(in);
   }
 
   private abstract static class FileSource implements DocumentSource {
@@ -149,18 +144,26 @@ public final class FileSources {
 
     @Override
     public void forEach(DocumentSink sink) throws IOException {
-      try (BufferedReader r = open(file)) {
+      try (Utf8Lines r = open(file)) {
         StringBuilder doc = new StringBuilder();
+        long invalid = 0;
+        long firstInvalidLine = 0;
         for (String line = r.readLine(); line != null; line = r.readLine()) {
           if (line.equals(separator)) {
-            sink.accept(doc.toString());
+            sink.accept(doc.toString(), invalid, firstInvalidLine);
             doc.setLength(0);
+            invalid = 0;
+            firstInvalidLine = 0;
           } else {
             doc.append(line).append('\n');
+            if (r.lineInvalid() > 0 && invalid == 0) {
+              firstInvalidLine = r.lineNumber();
+            }
+            invalid += r.lineInvalid();
           }
         }
         if (doc.length() > 0) {
-          sink.accept(doc.toString());
+          sink.accept(doc.toString(), invalid, firstInvalidLine);
         }
       }
     }
@@ -177,10 +180,9 @@ public final class FileSources {
 
     @Override
     public void forEach(DocumentSink sink) throws IOException {
-      try (BufferedReader r = open(file)) {
-        long lineNo = 0;
+      try (Utf8Lines r = open(file)) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
-          lineNo++;
+          long lineNo = r.lineNumber();
           if (line.isBlank()) {
             continue;
           }
@@ -196,7 +198,7 @@ public final class FileSources {
             throw new IllegalArgumentException("source file " + file + " line " + lineNo
                 + " has no string field '" + textField + "'");
           }
-          sink.accept(text.textValue());
+          sink.accept(text.textValue(), r.lineInvalid(), r.lineInvalid() > 0 ? lineNo : 0);
         }
       }
     }

@@ -10,20 +10,32 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * A training checkpoint directory: {@code state.json} (step, configs, policy and sampler state,
  * counters), {@code params.bin} and {@code optimizer.bin} (float32 tensors with names and
  * shapes). Written into a temporary directory that is renamed into place, then {@code latest} is
- * pointed at it atomically; a failure propagates.
+ * pointed at it through a temporary file and a rename; a failure propagates, and a crash at any
+ * point leaves {@code latest} naming a complete checkpoint. Leftover temporaries of a crashed
+ * write are removed by the next write.
+ *
+ * <p>Format versions: 1 (the first); 2 adds the learning-rate digest ({@code lrDigest}) and the
+ * schedule keys of the trainer config. Version 1 still loads, with the schedule keys at their
+ * defaults.
  */
 final class Checkpoint {
   static final String FORMAT = "datamix-checkpoint";
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
   private static final int MAGIC = 0x444d5831; // "DMX1"
 
   private Checkpoint() {}
@@ -31,25 +43,54 @@ final class Checkpoint {
   /** A named float tensor. */
   record Tensor(String name, long[] shape, float[] values) {}
 
-  static Path write(Path root, long step, JsonNode state, List<Tensor> params, List<Tensor> moments)
-      throws IOException {
+  static Path write(Path root, long step, JsonNode state, List<Tensor> params, List<Tensor> moments,
+      CheckpointIo io) throws IOException {
     Files.createDirectories(root);
+    removeTemporaries(root);
     String name = String.format("step-%09d", step);
-    Path tmp = Files.createTempDirectory(root, name + ".tmp-");
+    Path dir = root.resolve(name);
+    Path pointer = root.resolve("latest");
+    if (Files.isDirectory(dir) && Files.exists(pointer)
+        && Files.readString(pointer).strip().equals(name)) {
+      return dir; // this step is already the latest checkpoint: never delete what latest names
+    }
+    String previous = Files.exists(pointer) ? Files.readString(pointer).strip() : null;
+    Path tmp = Files.createTempDirectory(root, name + TEMPORARY);
     try {
-      AtomicFiles.writeString(tmp.resolve("state.json"), Json.write(state));
-      writeTensors(tmp.resolve("params.bin"), params);
-      writeTensors(tmp.resolve("optimizer.bin"), moments);
-      Path dir = root.resolve(name);
-      if (Files.exists(dir)) {
-        AtomicFiles.deleteRecursively(dir);
+      try (OutputStream out = io.create(tmp.resolve("state.json"))) {
+        out.write(Json.write(state).getBytes(StandardCharsets.UTF_8));
       }
-      AtomicFiles.move(tmp, dir);
-      AtomicFiles.writeString(root.resolve("latest"), name + "\n");
+      writeTensors(io, tmp.resolve("params.bin"), params);
+      writeTensors(io, tmp.resolve("optimizer.bin"), moments);
+      if (Files.exists(dir)) {
+        AtomicFiles.deleteRecursively(dir); // a leftover that latest does not name
+      }
+      io.rename(tmp, dir);
+      Path pointerTmp = root.resolve("latest" + TEMPORARY + step);
+      try (OutputStream out = io.create(pointerTmp)) {
+        out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      io.rename(pointerTmp, pointer);
       return dir;
+    } catch (IOException e) {
+      throw new IOException("cannot write checkpoint " + dir + ": " + e.getMessage() + "; "
+          + (previous == null ? "there is no earlier checkpoint"
+              : "latest still names the earlier " + previous), e);
     } finally {
-      if (Files.exists(tmp)) {
-        AtomicFiles.deleteRecursively(tmp);
+      removeTemporaries(root);
+    }
+  }
+
+  private static final String TEMPORARY = ".tmp-";
+
+  /** Deletes what a crashed or failed write left behind: temporaries, never a checkpoint. */
+  static void removeTemporaries(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(root)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().contains(TEMPORARY)).toList()) {
+        AtomicFiles.deleteRecursively(p);
       }
     }
   }
@@ -61,7 +102,7 @@ final class Checkpoint {
       throw new IncompatibleStateException("no checkpoint to resume: " + pointer + " is missing");
     }
     Path dir = root.resolve(Files.readString(pointer).strip());
-    if (!Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir) || !Files.exists(dir.resolve("state.json"))) {
       throw new IncompatibleStateException(
           "checkpoint " + dir + " named by " + pointer + " does not exist");
     }
@@ -69,12 +110,19 @@ final class Checkpoint {
   }
 
   static JsonNode readState(Path dir) throws IOException {
-    return Json.read(dir.resolve("state.json"));
+    try {
+      return Json.read(dir.resolve("state.json"));
+    } catch (IllegalArgumentException | IOException e) {
+      throw new IncompatibleStateException("checkpoint " + dir.resolve("state.json")
+          + " is not readable JSON (corrupt or truncated): " + e.getMessage(), e);
+    }
   }
 
-  private static void writeTensors(Path file, List<Tensor> tensors) throws IOException {
-    try (DataOutputStream out = new DataOutputStream(
-        new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+  private static void writeTensors(CheckpointIo io, Path file, List<Tensor> tensors)
+      throws IOException {
+    CRC32 crc = new CRC32();
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+        new CheckedOutputStream(io.create(file), crc), 1 << 16))) {
       out.writeInt(MAGIC);
       out.writeInt(tensors.size());
       for (Tensor t : tensors) {
@@ -88,19 +136,26 @@ final class Checkpoint {
           out.writeFloat(v);
         }
       }
+      out.flush();
+      out.writeInt((int) crc.getValue()); // the trailer: CRC-32 of everything before it
     }
   }
 
   /**
-   * Reads tensors, checking each name and size against {@code expected}.
+   * Reads tensors, checking each name and size against {@code expected}, and from format version
+   * 2 on the CRC-32 trailer and that nothing follows it.
    *
+   * @param formatVersion the checkpoint's format version
    * @throws IncompatibleStateException naming the file and the tensor for a different model shape
    *     or a truncated or corrupt file
    */
-  static List<float[]> readTensors(Path file, List<Tensor> expected) throws IOException {
+  static List<float[]> readTensors(Path file, List<Tensor> expected, int formatVersion)
+      throws IOException {
     List<float[]> out = new ArrayList<>();
-    try (DataInputStream in = new DataInputStream(
-        new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+    CRC32 crc = new CRC32();
+    CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(
+        Files.newInputStream(file), 1 << 16), crc);
+    try (DataInputStream in = new DataInputStream(checked)) {
       if (in.readInt() != MAGIC) {
         throw new IncompatibleStateException(file + " is not a datamix tensor file");
       }
@@ -112,26 +167,50 @@ final class Checkpoint {
       for (Tensor e : expected) {
         String name = in.readUTF();
         int dims = in.readInt();
+        if (dims < 0 || dims > 8) {
+          throw new IncompatibleStateException("checkpoint " + file + " is corrupt: tensor '"
+              + name + "' has " + dims + " dimensions");
+        }
         long[] shape = new long[dims];
         for (int i = 0; i < dims; i++) {
           shape[i] = in.readLong();
         }
-        if (!name.equals(e.name()) || !java.util.Arrays.equals(shape, e.shape())) {
+        if (!name.equals(e.name()) || !Arrays.equals(shape, e.shape())) {
           throw new IncompatibleStateException("checkpoint " + file + ": tensor expected "
-              + e.name() + java.util.Arrays.toString(e.shape()) + " but found " + name
-              + java.util.Arrays.toString(shape));
+              + e.name() + Arrays.toString(e.shape()) + " but found " + name
+              + Arrays.toString(shape));
         }
         int len = in.readInt();
+        long elements = 1;
+        for (long d : shape) {
+          elements *= d;
+        }
+        if (len != elements) {
+          throw new IncompatibleStateException("checkpoint " + file + " is corrupt: tensor '"
+              + name + "' of shape " + Arrays.toString(shape) + " records " + len + " values");
+        }
         float[] v = new float[len];
         for (int i = 0; i < len; i++) {
           v[i] = in.readFloat();
         }
         out.add(v);
       }
+      if (formatVersion >= 2) {
+        long computed = crc.getValue();
+        int stored = in.readInt();
+        if ((int) computed != stored) {
+          throw new IncompatibleStateException("checkpoint " + file + " is corrupt: CRC-32 "
+              + "expected " + Integer.toHexString(stored) + " but the content gives "
+              + Integer.toHexString((int) computed));
+        }
+        if (in.read() != -1) {
+          throw new IncompatibleStateException("checkpoint " + file + " is corrupt: bytes "
+              + "follow its CRC-32 trailer");
+        }
+      }
     } catch (EOFException e) {
       throw new IncompatibleStateException("checkpoint file " + file + " is truncated", e);
     }
     return out;
   }
-
 }

@@ -33,8 +33,10 @@ import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
 import dev.datamix.signal.SignalKind;
 import dev.datamix.signal.SignalRequest;
+import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
+import dev.datamix.state.OutputDirectory;
 import dev.datamix.state.StateReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -45,10 +47,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Trains a GPT-style model with DJL's PyTorch engine under any {@link MixingPolicy}: the policy
@@ -70,8 +70,9 @@ import java.util.Set;
  * continues so that losses and mixtures match an uninterrupted run step for step.
  */
 public final class MixingTrainer implements AutoCloseable {
-  private static final Set<String> MAY_DIFFER_ON_RESUME =
-      Set.of("checkpointEvery", "logEvery", "device", "maxNonFiniteInARow");
+  /** The run kind of output directory: recognised by its metrics or checkpoints. */
+  public static final OutputDirectory RUN_DIRECTORY =
+      new OutputDirectory("run directory", List.of("metrics.jsonl", "checkpoints"), true);
 
   private final Corpus corpus;
   private final TrainingConfig config;
@@ -79,6 +80,8 @@ public final class MixingTrainer implements AutoCloseable {
   private final Path runDir;
   private final PrintStream progress;
   private final LearningRateSchedule schedule;
+  private final boolean customSchedule;
+  private final CheckpointIo checkpointIo;
   private final int[] corpusDomains;
   private final List<Domain> domains;
   private final DataMixer mixer;
@@ -123,8 +126,9 @@ public final class MixingTrainer implements AutoCloseable {
       ds.add(all.get(corpusDomains[i]));
     }
     domains = List.copyOf(ds);
-    this.schedule = b.schedule != null ? b.schedule : LearningRateSchedule.warmupCosine(
-        config.peakLr(), config.warmupSteps(), config.steps(), config.minLr());
+    this.customSchedule = b.schedule != null;
+    this.schedule = customSchedule ? b.schedule : config.learningRateSchedule();
+    this.checkpointIo = b.checkpointIo;
     PolicyContext context = new PolicyContext(domains, config.seed(), config.steps(),
         config.batchSize());
     MixingPolicy policy = b.registry.create(context, policySpec);
@@ -144,12 +148,13 @@ public final class MixingTrainer implements AutoCloseable {
         config.probeBatchSize(), config.seed());
     batch = new BlockBatch(config.batchSize());
     mappedDomains = new int[config.batchSize()];
-    if (b.resume) {
+    RUN_DIRECTORY.claim(runDir, b.existing); // after every check above: nothing deleted in vain
+    if (b.existing == ExistingOutput.RESUME) {
       restore(Checkpoint.latest(runDir.resolve("checkpoints")));
     } else if (b.initialWeights != null) {
       loadWeights(b.initialWeights);
     }
-    openMetrics(b.resume);
+    openMetrics(b.existing == ExistingOutput.RESUME);
   }
 
   private GptConfig modelConfig() {
@@ -507,6 +512,7 @@ public final class MixingTrainer implements AutoCloseable {
     try {
       metrics.write(line.toString());
       metrics.newLine();
+      metrics.flush(); // one line per step is on disk as soon as the step ends
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + runDir.resolve("metrics.jsonl"), e);
     }
@@ -523,6 +529,7 @@ public final class MixingTrainer implements AutoCloseable {
     state.set("trainer", config.toJson());
     state.set("corpus", corpusIdentity());
     state.set("mixer", mixer.snapshot());
+    state.put("lrDigest", ResumeCheck.digest(schedule, step));
     state.put("tokensSeen", tokensSeen);
     state.put("nonFiniteInARow", nonFiniteInARow);
     state.put("phaseIndex", phaseIndex);
@@ -538,7 +545,8 @@ public final class MixingTrainer implements AutoCloseable {
       moments.add(new Checkpoint.Tensor(p.getName() + ".m", shape, opt.firstMoments().get(i)));
       moments.add(new Checkpoint.Tensor(p.getName() + ".v", shape, opt.secondMoments().get(i)));
     }
-    return Checkpoint.write(runDir.resolve("checkpoints"), step, state, params, moments);
+    return Checkpoint.write(runDir.resolve("checkpoints"), step, state, params, moments,
+        checkpointIo);
   }
 
   private ObjectNode corpusIdentity() {
@@ -564,7 +572,8 @@ public final class MixingTrainer implements AutoCloseable {
     for (Parameter p : order) {
       expect.add(new Checkpoint.Tensor(p.getName(), p.getArray().getShape().getShape(), null));
     }
-    List<float[]> values = Checkpoint.readTensors(dir.resolve("params.bin"), expect);
+    List<float[]> values = Checkpoint.readTensors(dir.resolve("params.bin"), expect,
+        StateReader.of(state, "checkpoint").getInt("formatVersion"));
     for (int i = 0; i < order.size(); i++) {
       for (Device d : devices) {
         ps.getValue(order.get(i), d, true).set(values.get(i));
@@ -585,15 +594,8 @@ public final class MixingTrainer implements AutoCloseable {
     IncompatibleStateException.check("checkpoint model", Json.mapper().valueToTree(modelConfig()),
         r.field("model"));
     IncompatibleStateException.check("checkpoint corpus", corpusIdentity(), r.field("corpus"));
-    JsonNode savedTrainer = r.field("trainer");
-    ObjectNode now = config.toJson();
-    for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!MAY_DIFFER_ON_RESUME.contains(key)) {
-        IncompatibleStateException.check("checkpoint trainer key '" + key + "'", now.get(key),
-            savedTrainer.get(key));
-      }
-    }
+    ResumeCheck.verify("checkpoint " + dir, r.field("trainer"), state.get("lrDigest"),
+        r.getLong("step"), config, schedule, customSchedule, mixer.policy());
     List<Parameter> order = model.orderedParameters();
     List<Checkpoint.Tensor> expectParams = new ArrayList<>();
     List<Checkpoint.Tensor> expectMoments = new ArrayList<>();
@@ -603,8 +605,10 @@ public final class MixingTrainer implements AutoCloseable {
       expectMoments.add(new Checkpoint.Tensor(p.getName() + ".m", shape, null));
       expectMoments.add(new Checkpoint.Tensor(p.getName() + ".v", shape, null));
     }
-    List<float[]> values = Checkpoint.readTensors(dir.resolve("params.bin"), expectParams);
-    List<float[]> moments = Checkpoint.readTensors(dir.resolve("optimizer.bin"), expectMoments);
+    List<float[]> values = Checkpoint.readTensors(dir.resolve("params.bin"), expectParams,
+        version);
+    List<float[]> moments = Checkpoint.readTensors(dir.resolve("optimizer.bin"), expectMoments,
+        version);
     mixer.restore(r.field("mixer"));
     List<NDArray[]> copies = new ArrayList<>();
     for (int i = 0; i < order.size(); i++) {
@@ -665,8 +669,9 @@ public final class MixingTrainer implements AutoCloseable {
     private PrintStream progress;
     private LearningRateSchedule schedule;
     private PolicyRegistry registry;
-    private boolean resume;
+    private ExistingOutput existing = ExistingOutput.REFUSE;
     private Path initialWeights;
+    private CheckpointIo checkpointIo = CheckpointIo.fileSystem();
 
     private Builder() {}
 
@@ -721,9 +726,33 @@ public final class MixingTrainer implements AutoCloseable {
       return this;
     }
 
-    /** Optional: continue from the run directory's latest checkpoint. */
+    /**
+     * Optional: continue from the run directory's latest checkpoint. Every trainer setting must
+     * match the checkpoint's but {@code device}, {@code checkpointEvery}, {@code logEvery} and
+     * {@code maxNonFiniteInARow}; {@code steps} may change when no step already taken would
+     * change: its learning rate and the policy's {@link dev.datamix.policy.Horizon} decide.
+     */
     public Builder resume() {
-      this.resume = true;
+      this.existing = ExistingOutput.RESUME;
+      return this;
+    }
+
+    /**
+     * Optional: delete the run found in the run directory completely before starting (a
+     * directory that is not empty and holds no run is never deleted). Without this or {@link
+     * #resume()}, a run directory that is not empty is an error.
+     */
+    public Builder overwrite() {
+      this.existing = ExistingOutput.OVERWRITE;
+      return this;
+    }
+
+    /**
+     * Optional: the file operations checkpoints are written through (default {@link
+     * CheckpointIo#fileSystem()}).
+     */
+    public Builder optCheckpointIo(CheckpointIo io) {
+      this.checkpointIo = java.util.Objects.requireNonNull(io, "io");
       return this;
     }
 
@@ -732,7 +761,10 @@ public final class MixingTrainer implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming a missing setting or an unknown domain
      * @throws IncompatibleStateException if resuming from a checkpoint of another model, corpus,
-     *     policy or config
+     *     policy or config, or with more steps than the schedule or policy allows
+     * @throws dev.datamix.state.OutputExistsException if the run directory is not empty and
+     *     neither {@link #resume()} nor {@link #overwrite()} was given, or holds no run to resume
+     *     or overwrite
      * @throws IOException if the run directory or checkpoint cannot be read or written
      */
     public MixingTrainer build() throws IOException {

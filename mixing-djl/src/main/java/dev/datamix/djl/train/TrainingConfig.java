@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.ConfigKey;
 import dev.datamix.config.ConfigSchema;
 import dev.datamix.config.PolicyConfig;
+import dev.datamix.schedule.LearningRateSchedule;
+import dev.datamix.schedule.Schedules;
 import dev.datamix.state.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,13 @@ import java.util.List;
  * @param tiedEmbeddings whether the LM head is the token embedding
  * @param peakLr peak learning rate
  * @param warmupSteps linear warmup steps
- * @param minLr learning rate at the end of the cosine decay
+ * @param minLr learning rate at the end of the decay or anneal
+ * @param schedule the learning-rate schedule: {@code cosine}, {@code constant}, {@code wsd} or
+ *     {@code infinite} (see {@link #learningRateSchedule()})
+ * @param decayFraction share of the steps in the final decay ({@code wsd}) or anneal ({@code
+ *     infinite})
+ * @param stableLr the constant rate of the {@code infinite} schedule
+ * @param cooldownSteps steps of the {@code infinite} schedule's cooldown from peakLr to stableLr
  * @param weightDecay decoupled weight decay (matrices only)
  * @param beta1 AdamW first-moment decay
  * @param beta2 AdamW second-moment decay
@@ -43,7 +51,8 @@ import java.util.List;
  */
 public record TrainingConfig(String device, long seed, long steps, int batchSize, int layers,
     int dModel, int heads, int mlpRatio, boolean tiedEmbeddings, double peakLr, long warmupSteps,
-    double minLr, double weightDecay, double beta1, double beta2, double eps, double gradClip,
+    double minLr, String schedule, double decayFraction, double stableLr, long cooldownSteps,
+    double weightDecay, double beta1, double beta2, double eps, double gradClip,
     int evalBlocksPerDomain, int evalBatchSize, int probeBatchSize, String targetDomain,
     int targetBlocks, List<String> trainDomains, long checkpointEvery, int maxNonFiniteInARow,
     int logEvery) {
@@ -70,7 +79,20 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
   static final ConfigKey<Long> WARMUP = ConfigKey.integer("warmupSteps", 30L,
       "linear warmup steps", v -> v >= 0, ">= 0");
   static final ConfigKey<Double> MIN_LR = ConfigKey.number("minLr", 1e-4,
-      "learning rate at the end of the cosine decay", v -> v >= 0, ">= 0");
+      "learning rate at the end of the decay or anneal", v -> v >= 0, ">= 0");
+  static final ConfigKey<String> SCHEDULE = ConfigKey.choice("schedule", "cosine",
+      "learning-rate schedule: cosine (warmup, cosine to minLr at steps), constant (warmup, then "
+      + "peakLr), wsd (warmup, peakLr, linear decay to minLr over the last decayFraction), "
+      + "infinite (warmup, cosine cooldown to stableLr over cooldownSteps, stableLr, linear "
+      + "anneal to minLr over the last decayFraction)", "cosine", "constant", "wsd", "infinite");
+  static final ConfigKey<Double> DECAY_FRACTION = ConfigKey.number("decayFraction", 0.2,
+      "share of the steps in the final decay (wsd) or anneal (infinite)",
+      v -> v > 0 && v <= 1, "in (0, 1]");
+  static final ConfigKey<Double> STABLE_LR = ConfigKey.number("stableLr", 0.0,
+      "the infinite schedule's constant rate, in [minLr, peakLr]; required with infinite",
+      v -> v >= 0, ">= 0");
+  static final ConfigKey<Long> COOLDOWN = ConfigKey.integer("cooldownSteps", 0L,
+      "steps of the infinite schedule's cooldown from peakLr to stableLr", v -> v >= 0, ">= 0");
   static final ConfigKey<Double> WD = ConfigKey.number("weightDecay", 0.1,
       "decoupled weight decay on matrices", v -> v >= 0, ">= 0");
   static final ConfigKey<Double> BETA1 = ConfigKey.number("beta1", 0.9, "AdamW beta1",
@@ -108,7 +130,8 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
 
   /** The accepted keys, with defaults and descriptions. */
   public static final ConfigSchema SCHEMA = ConfigSchema.of("trainer", List.of(DEVICE, SEED,
-      STEPS, BATCH, LAYERS, DMODEL, HEADS, MLP, TIED, PEAK_LR, WARMUP, MIN_LR, WD, BETA1, BETA2,
+      STEPS, BATCH, LAYERS, DMODEL, HEADS, MLP, TIED, PEAK_LR, WARMUP, MIN_LR, SCHEDULE,
+      DECAY_FRACTION, STABLE_LR, COOLDOWN, WD, BETA1, BETA2,
       EPS, CLIP, EVAL_BLOCKS, EVAL_BATCH, PROBE_BATCH, TARGET, TARGET_BLOCKS, TRAIN_DOMAINS, CKPT,
       MAX_NAN, LOG_EVERY));
 
@@ -126,6 +149,49 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
       throw new IllegalArgumentException(
           "warmupSteps (" + warmupSteps + ") must be <= steps " + steps);
     }
+    long decayStart = steps - decaySteps(steps, decayFraction);
+    if ((schedule.equals("wsd") || schedule.equals("infinite"))
+        && warmupSteps + (schedule.equals("infinite") ? cooldownSteps : 0) > decayStart) {
+      throw new IllegalArgumentException("schedule " + schedule + ": warmupSteps (" + warmupSteps
+          + ")" + (schedule.equals("infinite") ? " + cooldownSteps (" + cooldownSteps + ")" : "")
+          + " must end by the final decay, which starts at step " + decayStart + " (steps "
+          + steps + ", decayFraction " + decayFraction + ")");
+    }
+    if (schedule.equals("infinite") && !(stableLr > 0 && stableLr >= minLr
+        && stableLr <= peakLr)) {
+      throw new IllegalArgumentException("schedule infinite needs stableLr in [minLr " + minLr
+          + ", peakLr " + peakLr + "] and > 0, got " + stableLr);
+    }
+  }
+
+  private static long decaySteps(long steps, double fraction) {
+    return Math.max(1, Math.round(steps * fraction));
+  }
+
+  /**
+   * The learning rate as a function of the step, from {@code schedule}: {@code cosine} (linear
+   * warmup to {@code peakLr}, cosine to {@code minLr} at {@code steps}; Loshchilov and Hutter,
+   * 2017), {@code constant} (warmup, then {@code peakLr}), {@code wsd} (warmup-stable-decay: a
+   * linear decay to {@code minLr} over the last {@code decayFraction} of the steps) or {@code
+   * infinite} (Ibrahim et al., TMLR 2024: warmup, cosine cooldown to {@code stableLr} over {@code
+   * cooldownSteps}, {@code stableLr}, then a linear anneal to {@code minLr} over the last {@code
+   * decayFraction}). Only {@code cosine} changes the rates of early steps when {@code steps}
+   * changes; the others change only from their decay or anneal on, so a run resumed before it
+   * can be given more steps.
+   */
+  public LearningRateSchedule learningRateSchedule() {
+    long decay = decaySteps(steps, decayFraction);
+    return switch (schedule) {
+      case "cosine" -> LearningRateSchedule.warmupCosine(peakLr, warmupSteps, steps, minLr);
+      case "constant" -> warmupSteps == 0 ? LearningRateSchedule.constant(peakLr)
+          : Schedules.sequence(List.of(new Schedules.Segment(0,
+              Schedules.warmup(peakLr, warmupSteps)), new Schedules.Segment(warmupSteps,
+              LearningRateSchedule.constant(peakLr))));
+      case "wsd" -> Schedules.wsd(peakLr, minLr, warmupSteps, steps - decay, decay, false);
+      case "infinite" -> Schedules.infinite(peakLr, stableLr, minLr, warmupSteps, cooldownSteps,
+          Schedules.Cooldown.COSINE, 1, steps - decay, decay, Schedules.Anneal.LINEAR);
+      default -> throw new IllegalStateException("schedule " + schedule);
+    };
   }
 
   private static String text(JsonNode n) {
@@ -161,7 +227,7 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
     return new TrainingConfig(c.get(DEVICE), c.get(SEED), c.get(STEPS), c.get(BATCH).intValue(),
         c.get(LAYERS).intValue(), c.get(DMODEL).intValue(), c.get(HEADS).intValue(),
         c.get(MLP).intValue(), c.get(TIED), c.get(PEAK_LR), c.get(WARMUP), c.get(MIN_LR),
-        c.get(WD), c.get(BETA1), c.get(BETA2), c.get(EPS), c.get(CLIP),
+        c.get(SCHEDULE), c.get(DECAY_FRACTION), c.get(STABLE_LR), c.get(COOLDOWN), c.get(WD), c.get(BETA1), c.get(BETA2), c.get(EPS), c.get(CLIP),
         c.get(EVAL_BLOCKS).intValue(), c.get(EVAL_BATCH).intValue(),
         c.get(PROBE_BATCH).intValue(), c.get(TARGET), c.get(TARGET_BLOCKS).intValue(),
         c.get(TRAIN_DOMAINS), c.get(CKPT), c.get(MAX_NAN).intValue(), c.get(LOG_EVERY).intValue());
@@ -173,7 +239,9 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
     o.put("device", device).put("seed", seed).put("steps", steps).put("batchSize", batchSize)
         .put("layers", layers).put("dModel", dModel).put("heads", heads)
         .put("mlpRatio", mlpRatio).put("tiedEmbeddings", tiedEmbeddings).put("peakLr", peakLr)
-        .put("warmupSteps", warmupSteps).put("minLr", minLr).put("weightDecay", weightDecay)
+        .put("warmupSteps", warmupSteps).put("minLr", minLr).put("schedule", schedule)
+        .put("decayFraction", decayFraction).put("stableLr", stableLr)
+        .put("cooldownSteps", cooldownSteps).put("weightDecay", weightDecay)
         .put("beta1", beta1).put("beta2", beta2).put("eps", eps).put("gradClip", gradClip)
         .put("evalBlocksPerDomain", evalBlocksPerDomain).put("evalBatchSize", evalBatchSize)
         .put("probeBatchSize", probeBatchSize).put("targetDomain", targetDomain)

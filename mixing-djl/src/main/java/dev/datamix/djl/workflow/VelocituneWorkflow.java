@@ -13,7 +13,10 @@ import dev.datamix.scaling.DataScalingFit;
 import dev.datamix.scaling.ScalingLawFitter;
 import dev.datamix.staticmix.StaticMixProviders;
 import dev.datamix.state.AtomicFiles;
+import dev.datamix.state.ExistingOutput;
+import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
+import dev.datamix.state.OutputDirectory;
 import dev.datamix.velocitune.ProxyFit;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,9 +36,19 @@ import java.util.Map;
  * ({@code fits.json}, printed); (4) {@code train} — the main run under Velocitune ({@code
  * train/}).
  *
+ * <p>The directory is claimed once, under an {@link ExistingOutput} mode ({@link #claim}; {@link
+ * ExistingOutput#REFUSE} unless said otherwise): a directory that holds a fit is continued only
+ * when resuming, and only if {@code workflow.json} records the same corpus, trainer settings and
+ * workflow parameters, so stages made under other settings are never mixed.
+ *
  * @see <a href="https://arxiv.org/abs/2411.14318">Luo et al., Velocitune, ACL 2025</a>
  */
 public final class VelocituneWorkflow {
+  /** The fit kind of output directory: recognised by its settings or any stage's output. */
+  public static final OutputDirectory OUTPUT = new OutputDirectory("fit directory",
+      List.of("workflow.json", "initial.json", "proxy.json", "fits.json", "velocitune.json",
+          "train"), true);
+
   /** The stages, in order. */
   public enum Stage {
     /** Held-out losses of the starting model. */
@@ -56,6 +69,7 @@ public final class VelocituneWorkflow {
   private final int fitPoints;
   private final Path startFrom;
   private final PrintStream out;
+  private boolean claimed;
 
   /**
    * @param corpus the corpus
@@ -88,6 +102,56 @@ public final class VelocituneWorkflow {
     this.out = out;
   }
 
+  /**
+   * Claims the directory for this workflow: {@link ExistingOutput#REFUSE} wants it new or empty,
+   * {@link ExistingOutput#RESUME} continues the stages found there (whose recorded settings must
+   * be these), {@link ExistingOutput#OVERWRITE} deletes what is there. Stages run without a claim
+   * claim under {@code REFUSE} first.
+   *
+   * @throws dev.datamix.state.OutputExistsException if the directory holds work that the mode
+   *     does not allow touching
+   * @throws dev.datamix.state.IncompatibleStateException if resuming a fit made with other
+   *     settings
+   */
+  public void claim(ExistingOutput mode) throws IOException {
+    boolean found = OUTPUT.claim(dir, mode);
+    Path settings = dir.resolve("workflow.json");
+    ObjectNode now = settings();
+    if (found && mode == ExistingOutput.RESUME && Files.exists(settings)) {
+      JsonNode before = Json.read(settings);
+      for (var it = now.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        IncompatibleStateException.check("fit " + dir + " (workflow.json) " + key,
+            now.get(key), before.get(key));
+      }
+    }
+    AtomicFiles.writeString(settings, Json.write(now));
+    claimed = true;
+  }
+
+  private ObjectNode settings() {
+    ObjectNode o = Json.object();
+    ObjectNode c = o.putObject("corpus");
+    c.put("blockLength", corpus.blockLength());
+    c.put("vocabSize", corpus.manifest().vocabSize());
+    ArrayNode ds = c.putArray("domains");
+    for (Domain d : corpus.domains(Split.TRAIN)) {
+      ds.addObject().put("name", d.name()).put("tokens", d.tokens());
+    }
+    o.set("trainer", config.toJson());
+    o.set("policyConfig", policyConfig);
+    o.put("proxyFraction", proxyFraction);
+    o.put("fitPoints", fitPoints);
+    o.put("startFrom", startFrom == null ? "" : startFrom.toString());
+    return o;
+  }
+
+  private void ensureClaimed() throws IOException {
+    if (!claimed) {
+      claim(ExistingOutput.REFUSE);
+    }
+  }
+
   /** Runs every stage whose output is missing, in order. */
   public void runMissing() throws IOException {
     runMissing(Stage.TRAIN);
@@ -95,6 +159,7 @@ public final class VelocituneWorkflow {
 
   /** Runs every stage up to and including {@code last} whose output is missing, in order. */
   public void runMissing(Stage last) throws IOException {
+    ensureClaimed();
     for (Stage s : Stage.values()) {
       if (s.compareTo(last) > 0) {
         break;
@@ -117,9 +182,15 @@ public final class VelocituneWorkflow {
     };
   }
 
-  private MixingTrainer.Builder trainer(JsonNode policy, TrainingConfig cfg, Path runDir) {
+  /** A trainer for a stage's own run: resumed where it left a checkpoint, else started anew. */
+  private MixingTrainer.Builder trainer(JsonNode policy, TrainingConfig cfg, Path runDir,
+      boolean resumable) {
     MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(corpus).setPolicy(policy)
         .optConfig(cfg).setRunDirectory(runDir);
+    if (resumable && Files.exists(runDir.resolve("checkpoints").resolve("latest"))) {
+      return b.resume();
+    }
+    b.overwrite(); // the stage's own run directory, left by an earlier attempt at this stage
     if (startFrom != null) {
       b.optInitialWeights(startFrom);
     }
@@ -133,10 +204,10 @@ public final class VelocituneWorkflow {
 
   /** Runs one stage, replacing its output; earlier stages' outputs must exist. */
   public void run(Stage stage) throws IOException {
-    Files.createDirectories(dir);
+    ensureClaimed();
     switch (stage) {
       case INITIAL -> {
-        try (MixingTrainer t = trainer(initialPolicy(), config, dir.resolve("initial-run"))
+        try (MixingTrainer t = trainer(initialPolicy(), config, dir.resolve("initial-run"), false)
             .build()) {
           double[] loss = t.evaluate(Split.VALIDATION);
           ObjectNode o = Json.object();
@@ -152,7 +223,7 @@ public final class VelocituneWorkflow {
         TrainingConfig proxy = config.with(Json.parse("{\"steps\": " + steps
             + ", \"warmupSteps\": " + Math.min(config.warmupSteps(), steps) + "}"));
         ArrayNode points = Json.array();
-        try (MixingTrainer t = trainer(initialPolicy(), proxy, dir.resolve("proxy-run"))
+        try (MixingTrainer t = trainer(initialPolicy(), proxy, dir.resolve("proxy-run"), false)
             .build()) {
           for (int k = 1; k <= fitPoints; k++) {
             long until = Math.round((double) steps * k / fitPoints);
@@ -215,7 +286,7 @@ public final class VelocituneWorkflow {
       case TRAIN -> {
         ObjectNode spec = velocituneSpec();
         Path runDir = dir.resolve("train");
-        try (MixingTrainer t = trainer(spec, config, runDir).build()) {
+        try (MixingTrainer t = trainer(spec, config, runDir, true).build()) {
           t.train();
           double[] loss = t.evaluate(Split.VALIDATION);
           ObjectNode o = Json.object();

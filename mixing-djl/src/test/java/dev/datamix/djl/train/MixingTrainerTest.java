@@ -155,7 +155,8 @@ class MixingTrainerTest {
     }
   }
 
-  private static List<String> withoutTimes(Path file) throws IOException {
+  /** The lines of a metrics file without their timings, which differ from run to run. */
+  static List<String> withoutTimes(Path file) throws IOException {
     List<String> out = new ArrayList<>();
     for (String l : Files.readAllLines(file)) {
       ObjectNode o = (ObjectNode) Json.parse(l);

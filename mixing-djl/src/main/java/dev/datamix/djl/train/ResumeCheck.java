@@ -1,0 +1,119 @@
+package dev.datamix.djl.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.policy.Horizon;
+import dev.datamix.policy.MixingPolicy;
+import dev.datamix.random.Seeds;
+import dev.datamix.schedule.LearningRateSchedule;
+import dev.datamix.state.IncompatibleStateException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Whether a checkpoint may be resumed under the trainer's current settings: every trainer key
+ * but the operational ones must match, and another number of {@code steps} is accepted only when
+ * no step already taken would have run differently: the learning rate of every such step is
+ * unchanged (compared through the checkpoint's digest of the rates taken) and the policy's
+ * {@link Horizon} allows it. A refusal says why and what to do instead.
+ */
+final class ResumeCheck {
+  /** Trainer keys that may differ on resume: they change nothing a step computes. */
+  static final Set<String> MAY_DIFFER =
+      Set.of("checkpointEvery", "logEvery", "device", "maxNonFiniteInARow");
+
+  private ResumeCheck() {}
+
+  /**
+   * A digest of the learning rates of steps {@code [0, steps)}: equal digests mean, up to a
+   * 64-bit hash collision, the same rates bit for bit.
+   */
+  static long digest(LearningRateSchedule schedule, long steps) {
+    long h = 0x6c72646967657374L; // "lrdigest"
+    for (long t = 0; t < steps; t++) {
+      h = Seeds.hash(h, Double.doubleToLongBits(schedule.at(t)));
+    }
+    return h;
+  }
+
+  /**
+   * Throws unless the checkpoint's trainer settings allow resuming under {@code now}.
+   *
+   * @param where names the checkpoint in messages
+   * @param savedTrainer the checkpoint's trainer config (keys absent in old checkpoints take
+   *     their defaults)
+   * @param savedDigest the checkpoint's learning-rate digest, or null (format version 1)
+   * @param taken the steps the checkpoint has taken
+   * @param now the current settings
+   * @param schedule the current learning-rate schedule
+   * @param customSchedule whether {@code schedule} was given to the builder, not made from {@code
+   *     now}
+   * @param policy the current policy
+   */
+  static void verify(String where, JsonNode savedTrainer, JsonNode savedDigest, long taken,
+      TrainingConfig now, LearningRateSchedule schedule, boolean customSchedule,
+      MixingPolicy policy) {
+    ObjectNode saved = TrainingConfig.defaults().toJson();
+    savedTrainer.fields().forEachRemaining(e -> saved.set(e.getKey(), e.getValue()));
+    ObjectNode current = now.toJson();
+    for (Iterator<String> it = current.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!MAY_DIFFER.contains(key) && !key.equals("steps")) {
+        IncompatibleStateException.check(where + " trainer key '" + key + "'", current.get(key),
+            saved.get(key));
+      }
+    }
+    long savedSteps = saved.get("steps").asLong();
+    if (savedSteps == now.steps()) {
+      if (savedDigest != null && savedDigest.asLong() != digest(schedule, taken)) {
+        throw new IncompatibleStateException(where + ": the learning-rate schedule gives other "
+            + "rates than the checkpoint's for steps already taken (0 to " + (taken - 1) + ")");
+      }
+      return;
+    }
+    String change = "cannot change steps from " + savedSteps + " to " + now.steps()
+        + " on resume";
+    if (now.steps() < taken) {
+      throw new IncompatibleStateException(change + ": " + where + " has already taken "
+          + taken + " steps");
+    }
+    if (savedDigest == null) {
+      throw new IncompatibleStateException(change + ": " + where + " is of format version 1, "
+          + "which records no learning-rate digest; keep steps " + savedSteps);
+    }
+    if (savedDigest.asLong() != digest(schedule, taken)) {
+      throw new IncompatibleStateException(change + ": " + scheduleChange(saved, now, schedule,
+          customSchedule, taken) + ". To train longer, use schedule 'constant', 'wsd' or "
+          + "'infinite' (each can be extended until its decay starts), or start a new run from "
+          + "this one's weights with its own warmup (train --init-from RUN; "
+          + "MixingTrainer.Builder.optInitialWeights)");
+    }
+    Horizon h = policy.horizon();
+    if (!h.extendable()) {
+      throw new IncompatibleStateException(change + ": " + h.reason()
+          + (h.keys().isEmpty() ? "" : " (keys " + h.keys() + ")"));
+    }
+  }
+
+  private static String scheduleChange(ObjectNode saved, TrainingConfig now,
+      LearningRateSchedule schedule, boolean customSchedule, long taken) {
+    if (customSchedule) {
+      return "the learning-rate schedule given to the trainer changes the rates of steps "
+          + "already taken (0 to " + (taken - 1) + ")";
+    }
+    LearningRateSchedule before = TrainingConfig.fromJson(saved).learningRateSchedule();
+    for (long t = 0; t < taken; t++) {
+      double a = before.at(t);
+      double b = schedule.at(t);
+      if (Double.doubleToLongBits(a) != Double.doubleToLongBits(b)) {
+        String why = now.schedule().equals("cosine")
+            ? "the cosine decays to minLr at the last step, so every later rate changes too"
+            : "its decay starts at a share of the steps, and this run had already reached it";
+        return String.format(Locale.ROOT, "under schedule '%s' the learning rate of step %d, "
+            + "already taken, would change from %.6g to %.6g (%s)", now.schedule(), t, a, b, why);
+      }
+    }
+    return "the learning rates of steps already taken would change";
+  }
+}
