@@ -4,10 +4,10 @@ import dev.datamix.policy.Horizon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.ConfigKey;
-import dev.datamix.config.ConfigSchema;
 import dev.datamix.config.PolicyConfig;
 import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
+import dev.datamix.mixture.Mixtures;
 import dev.datamix.policy.AbstractMixingPolicy;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.policy.MixingPolicyProvider;
@@ -19,7 +19,6 @@ import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
 import dev.datamix.signal.SignalKind;
 import dev.datamix.signal.SignalRequest;
-import dev.datamix.staticmix.StaticMixProviders;
 import dev.datamix.state.Json;
 import dev.datamix.state.StateReader;
 import java.util.ArrayList;
@@ -176,7 +175,7 @@ public final class ContinualPolicy extends AbstractMixingPolicy {
           }
         }
       }
-      Mixture old = StaticMixProviders.proportionalToTokens(earlier);
+      Mixture old = Mixtures.proportionalToTokens(earlier);
       for (int i = 0; i < at.size(); i++) {
         w[at.get(i)] += p.replay() * old.weight(i);
       }
@@ -202,7 +201,7 @@ public final class ContinualPolicy extends AbstractMixingPolicy {
   }
 
   /** {@code continual}: the registered provider. */
-  public static final class Provider implements MixingPolicyProvider {
+  public static final class Provider extends MixingPolicyProvider.Defined {
     static final String NAME = "continual";
     static final ConfigKey<JsonNode> PHASES = ConfigKey.custom("phases",
         "array of {name, domains: [..], steps | tokens, replay, resetOptimizer, policy}", null,
@@ -213,28 +212,19 @@ public final class ContinualPolicy extends AbstractMixingPolicy {
           }
           return n.deepCopy();
         }, n -> n);
-    private static final ConfigSchema SCHEMA = ConfigSchema.of(NAME, List.of(PHASES));
     private static final Set<String> KEYS =
         Set.of("name", "domains", "steps", "tokens", "replay", "resetOptimizer", "policy");
 
-    @Override
-    public String name() {
-      return NAME;
+    /** Registered through {@code META-INF/services}. */
+    public Provider() {
+      super(NAME,
+          "Continual pre-training plan (Ibrahim et al., TMLR 2024): phases of datasets with "
+          + "compute-equivalent replay of earlier phases and optional optimizer reset.",
+          List.of(PHASES), Provider::make);
     }
 
-    @Override
-    public String description() {
-      return "Continual pre-training plan (Ibrahim et al., TMLR 2024): phases of datasets with "
-          + "compute-equivalent replay of earlier phases and optional optimizer reset.";
-    }
-
-    @Override
-    public ConfigSchema configSchema() {
-      return SCHEMA;
-    }
-
-    @Override
-    public MixingPolicy create(PolicyContext context, PolicyConfig config) {
+    private static MixingPolicy make(String name, PolicyContext context,
+        PolicyConfig config) {
       JsonNode arr = config.get(PHASES);
       List<PhasePlan> plans = new ArrayList<>();
       long start = 0;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.ConfigKey;
-import dev.datamix.config.ConfigSchema;
 import dev.datamix.config.PolicyConfig;
 import dev.datamix.mixture.Mixture;
+import dev.datamix.mixture.Mixtures;
 import dev.datamix.policy.AbstractMixingPolicy;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.policy.MixingPolicyProvider;
@@ -15,8 +15,7 @@ import dev.datamix.policy.PolicyContext;
 import dev.datamix.signal.Observation;
 import dev.datamix.signal.SignalKind;
 import dev.datamix.signal.SignalRequest;
-import dev.datamix.staticmix.StaticMixProviders;
-import dev.datamix.staticmix.WeightsConfig;
+import dev.datamix.mixture.WeightsConfig;
 import dev.datamix.state.Json;
 import dev.datamix.state.StateReader;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ import java.util.Set;
  * each probe distribution's gradient with the target gradient, an exponentiated-gradient step on
  * the simplex {@code β ← normalise(β ⊙ exp(η·a))} (scores optionally normalised by the gradient
  * norms and clipped, as DoGE does; optionally smoothed toward uniform), and an exponential moving
- * average {@code β̄ ← λ·β̄ + (1−λ)·β} that the batches are drawn from (ALGORITHMS.md §3).
+ * average {@code β̄ ← λ·β̄ + (1−λ)·β} that the batches are drawn from (docs/algorithms.md §3).
  *
  * <p>With {@code basis} distributions {@code P_1..P_m} (fixed mixtures over many fine-grained
  * domains) the update runs over the {@code m} bases and the domain mixture is {@code q = Σ_j
@@ -159,7 +158,7 @@ public final class DgaPolicy extends AbstractMixingPolicy {
   }
 
   /** {@code dga}: the registered provider. */
-  public static final class Provider implements MixingPolicyProvider {
+  public static final class Provider extends MixingPolicyProvider.Defined {
     static final String NAME = "dga";
     static final ConfigKey<Long> UPDATE_EVERY = ConfigKey.integer("updateEvery", 50L,
         "T_r: steps between gradient-alignment probes and weight updates (50 keeps the measured"
@@ -186,8 +185,6 @@ public final class DgaPolicy extends AbstractMixingPolicy {
         "array of {domain: weight} mixtures", List.of(),
         "basis distributions P_j to reweight instead of the domains (empty = one per domain)",
         Provider::readBasis, Provider::writeBasis);
-    private static final ConfigSchema SCHEMA = ConfigSchema.of(NAME, List.of(UPDATE_EVERY,
-        LEARNING_RATE, NORMALISE, CLIP, SMOOTHING, EMA, GRAM, INITIAL, BASIS));
 
     private static List<Map<String, Double>> readBasis(JsonNode n) {
       if (!n.isArray()) {
@@ -206,24 +203,17 @@ public final class DgaPolicy extends AbstractMixingPolicy {
       return a;
     }
 
-    @Override
-    public String name() {
-      return NAME;
+    /** Registered through {@code META-INF/services}. */
+    public Provider() {
+      super(NAME,
+          "DGA (Fan, Grangier and Ablin, 2024): exponentiated-gradient mixture toward a target"
+          + " set from gradient alignment, with a moving average; optional basis distributions.",
+          List.of(UPDATE_EVERY, LEARNING_RATE, NORMALISE, CLIP, SMOOTHING, EMA, GRAM, INITIAL,
+              BASIS), Provider::make);
     }
 
-    @Override
-    public String description() {
-      return "DGA (Fan, Grangier and Ablin, 2024): exponentiated-gradient mixture toward a target"
-          + " set from gradient alignment, with a moving average; optional basis distributions.";
-    }
-
-    @Override
-    public ConfigSchema configSchema() {
-      return SCHEMA;
-    }
-
-    @Override
-    public MixingPolicy create(PolicyContext context, PolicyConfig config) {
+    private static MixingPolicy make(String name, PolicyContext context,
+        PolicyConfig config) {
       List<String> names = context.domainNames();
       List<Mixture> probes = new ArrayList<>();
       List<Map<String, Double>> basis = config.get(BASIS);
@@ -250,7 +240,7 @@ public final class DgaPolicy extends AbstractMixingPolicy {
       if (config.get(INITIAL).equals("uniform")) {
         java.util.Arrays.fill(start, 1.0 / start.length);
       } else {
-        Mixture natural = StaticMixProviders.proportionalToTokens(context.domains());
+        Mixture natural = Mixtures.proportionalToTokens(context.domains());
         double sum = 0;
         for (int j = 0; j < start.length; j++) {
           // a basis's share of the natural mix: its overlap with the natural distribution

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.ConfigKey;
-import dev.datamix.config.ConfigSchema;
 import dev.datamix.config.PolicyConfig;
 import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
@@ -36,7 +35,7 @@ import java.util.Set;
  * epochs over all blocks, recording each block's loss) → Focus (drop the {@code s1} lowest-loss
  * blocks, {@code p2} epochs on the rest) → Review (all blocks again for {@code p3} epochs,
  * re-recording) → Focus (drop {@code s2}, {@code reps × p4} epochs), then the last phase goes on
- * (ALGORITHMS.md §4). Losses come from the trainer's per-block loss vector (no extra pass) and
+ * (docs/algorithms.md §4). Losses come from the trainer's per-block loss vector (no extra pass) and
  * are averaged over the visits of a phase; blocks a phase never visited are kept, not dropped.
  *
  * <p>Selection is a quickselect top-k ({@code hard}, the v1 paper's rule and the default) or
@@ -352,7 +351,7 @@ public final class LfrPolicy extends AbstractMixingPolicy {
   }
 
   /** {@code lfr}: the registered provider. */
-  public static final class Provider implements MixingPolicyProvider {
+  public static final class Provider extends MixingPolicyProvider.Defined {
     static final String NAME = "lfr";
     static final ConfigKey<Double> P1 = ConfigKey.number("learnEpochs", 1.0,
         "p1: epochs of Learn over all blocks", v -> v > 0, "> 0");
@@ -387,27 +386,17 @@ public final class LfrPolicy extends AbstractMixingPolicy {
           }
           return n.deepCopy();
         }, n -> n);
-    private static final ConfigSchema SCHEMA = ConfigSchema.of(NAME, List.of(P1, S1, P2, P3, S2,
-        P4, REPS, SELECTION, GAMMA, FLOOR, STORAGE, DOMAIN_POLICY));
 
-    @Override
-    public String name() {
-      return NAME;
+    /** Registered through {@code META-INF/services}. */
+    public Provider() {
+      super(NAME, "LFR (Prakriya et al., CoNLL 2025): Learn, Focus on the hardest blocks, Review; "
+          + "per-block losses inside each domain, composable with a domain-level policy.",
+          List.of(P1, S1, P2, P3, S2, P4, REPS, SELECTION, GAMMA, FLOOR, STORAGE,
+              DOMAIN_POLICY), Provider::make);
     }
 
-    @Override
-    public String description() {
-      return "LFR (Prakriya et al., CoNLL 2025): Learn, Focus on the hardest blocks, Review; "
-          + "per-block losses inside each domain, composable with a domain-level policy.";
-    }
-
-    @Override
-    public ConfigSchema configSchema() {
-      return SCHEMA;
-    }
-
-    @Override
-    public MixingPolicy create(PolicyContext context, PolicyConfig config) {
+    private static MixingPolicy make(String name, PolicyContext context,
+        PolicyConfig config) {
       List<PhaseSpec> schedule = new ArrayList<>();
       schedule.add(new PhaseSpec(Kind.LEARN, config.get(P1), 0));
       schedule.add(new PhaseSpec(Kind.FOCUS, config.get(P2), config.get(S1)));

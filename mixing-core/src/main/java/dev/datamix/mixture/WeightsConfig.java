@@ -1,8 +1,7 @@
-package dev.datamix.staticmix;
+package dev.datamix.mixture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.datamix.mixture.Mixture;
 import dev.datamix.state.Json;
 import java.util.Collections;
 import java.util.Iterator;

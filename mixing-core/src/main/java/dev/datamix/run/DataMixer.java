@@ -7,7 +7,10 @@ import dev.datamix.policy.MixingPolicy;
 import dev.datamix.sampler.BlockBatch;
 import dev.datamix.sampler.MixtureSampler;
 import dev.datamix.sampler.SamplerOptions;
+import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.Observation;
+import dev.datamix.signal.SignalKind;
+import dev.datamix.signal.SignalMeter;
 import dev.datamix.signal.SignalRequest;
 import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.IncompatibleStateException;
@@ -21,9 +24,10 @@ import java.nio.file.Path;
  * signals to measure, takes the observations, and draws the batch from the policy's mixture and
  * block selection; its {@link #snapshot()} is the versioned state of both.
  *
- * <p>Per step {@code t}: {@link #signalsFor(long)}, then {@link #observe} for the {@code
- * BEFORE_STEP} signals, then {@link #drawBatch}, then train, then {@link #observe} for the {@code
- * AFTER_STEP} signals. See {@link MixingPolicy} for the full contract.
+ * <p>Per step {@code t}: {@link #measureBeforeStep} (or {@link #signalsFor(long)} and {@link
+ * #observe} by hand) for the {@code BEFORE_STEP} signals, then {@link #drawBatch}, then train,
+ * then {@link #observeAfterStep} for the {@code AFTER_STEP} signals. See {@link MixingPolicy} for
+ * the full contract, and {@link SignalMeter} for what a trainer measures.
  */
 public final class DataMixer {
   /** The {@code format} field of every state this class writes. */
@@ -59,6 +63,60 @@ public final class DataMixer {
   public void observe(Observation observation) {
     policy.observe(observation);
   }
+
+  /**
+   * The {@code BEFORE_STEP} half of step {@code step}: asks the policy what to measure, measures
+   * the held-out loss and the gradient alignment it asks for with {@code meter}, and passes them
+   * on.
+   *
+   * @return the request and what was measured, for the trainer's log
+   */
+  public Measured measureBeforeStep(long step, SignalMeter meter) {
+    SignalRequest request = policy.signalsFor(step);
+    Observation.HeldOutLoss heldOut = null;
+    Observation.GradientAlignment alignment = null;
+    if (request.contains(SignalKind.HELD_OUT_LOSS)) {
+      heldOut = meter.heldOutLoss(step);
+      policy.observe(heldOut);
+    }
+    if (request.contains(SignalKind.GRADIENT_ALIGNMENT)) {
+      alignment = meter.gradientAlignment(step, request.alignmentProbes(),
+          request.alignmentGram());
+      if (alignment != null) {
+        policy.observe(alignment);
+      }
+    }
+    return new Measured(request, heldOut, alignment);
+  }
+
+  /**
+   * The {@code AFTER_STEP} half of step {@code step}: passes on the training-batch signals that
+   * {@code request} asks for, both from {@code meter}'s per-block losses.
+   */
+  public void observeAfterStep(long step, SignalRequest request, SignalMeter meter) {
+    boolean perDomain = request.contains(SignalKind.TRAINING_LOSS);
+    boolean perBlock = request.contains(SignalKind.BLOCK_LOSSES);
+    if (!perDomain && !perBlock) {
+      return;
+    }
+    BlockLosses losses = meter.batchLosses(step);
+    if (perDomain) {
+      policy.observe(losses.trainingLoss(policy.domains().size()));
+    }
+    if (perBlock) {
+      policy.observe(losses);
+    }
+  }
+
+  /**
+   * What {@link #measureBeforeStep} asked for and measured.
+   *
+   * @param request the policy's request for the step
+   * @param heldOut the held-out losses, or null if not asked for
+   * @param alignment the gradient alignment, or null if not asked for or not finite
+   */
+  public record Measured(SignalRequest request, Observation.HeldOutLoss heldOut,
+      Observation.GradientAlignment alignment) {}
 
   /** The policy's mixture at {@code step}. */
   public Mixture mixture(long step) {

@@ -79,6 +79,27 @@ public final class BlockLosses implements Observation {
     return losses[i];
   }
 
+  /**
+   * The per-domain view of these losses, the {@link SignalKind#TRAINING_LOSS} signal: each
+   * domain's mean over its blocks in the batch ({@code NaN} for a domain with none), and the
+   * block counts.
+   *
+   * @param domainCount the number of domains
+   */
+  public Observation.TrainingLoss trainingLoss(int domainCount) {
+    double[] sum = new double[domainCount];
+    double[] count = new double[domainCount];
+    for (int i = 0; i < domains.length; i++) {
+      sum[domains[i]] += losses[i];
+      count[domains[i]]++;
+    }
+    double[] mean = new double[domainCount];
+    for (int d = 0; d < domainCount; d++) {
+      mean[d] = count[d] > 0 ? sum[d] / count[d] : Double.NaN;
+    }
+    return new Observation.TrainingLoss(step, DoubleVector.of(mean), DoubleVector.of(count));
+  }
+
   @Override
   public boolean equals(Object o) {
     return this == o

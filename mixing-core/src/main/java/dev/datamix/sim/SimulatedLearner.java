@@ -330,8 +330,6 @@ public final class SimulatedLearner {
     float[] blockLoss = new float[n];
     int[] doms = new int[n];
     long[] blocks = new long[n];
-    double[] sum = new double[k];
-    double[] count = new double[k];
     double[] reducible = new double[k];
     for (int i = 0; i < k; i++) {
       reducible[i] = reducible(i);
@@ -346,8 +344,6 @@ public final class SimulatedLearner {
       double mem = visits[d] == null ? 1.0 : Math.pow(memorisation, visits[d][(int) b]);
       double l = irreducible[d] + h * reducible[d] * mem + noise * gaussian(4, batch.step(), j);
       blockLoss[j] = (float) Math.max(0, l);
-      sum[d] += blockLoss[j];
-      count[d]++;
     }
     for (int j = 0; j < n; j++) {
       tokens[doms[j]] += blockLength;
@@ -355,13 +351,8 @@ public final class SimulatedLearner {
         visits[doms[j]][(int) blocks[j]]++;
       }
     }
-    double[] mean = new double[k];
-    for (int i = 0; i < k; i++) {
-      mean[i] = count[i] > 0 ? sum[i] / count[i] : Double.NaN;
-    }
-    return new StepResult(
-        new Observation.TrainingLoss(batch.step(), DoubleVector.of(mean), DoubleVector.of(count)),
-        BlockLosses.of(batch.step(), doms, blocks, blockLoss, n));
+    BlockLosses losses = BlockLosses.of(batch.step(), doms, blocks, blockLoss, n);
+    return new StepResult(losses.trainingLoss(k), losses);
   }
 
   private double gaussian(long stream, long a, long b) {

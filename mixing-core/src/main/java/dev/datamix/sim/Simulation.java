@@ -3,8 +3,10 @@ package dev.datamix.sim;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.run.DataMixer;
 import dev.datamix.sampler.BlockBatch;
+import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.DoubleVector;
-import dev.datamix.signal.SignalKind;
+import dev.datamix.signal.Observation;
+import dev.datamix.signal.SignalMeter;
 import dev.datamix.signal.SignalRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ public final class Simulation {
   private final int batchSize;
   private final BlockBatch batch;
   private long nextStep;
+  private SimulatedLearner.StepResult lastStep;
 
   /**
    * @param mixer the policy and sampler, over the learner's domains
@@ -70,28 +73,33 @@ public final class Simulation {
   /** Runs one step. */
   public StepRecord step() {
     long t = nextStep++;
-    SignalRequest request = mixer.signalsFor(t);
-    DoubleVector heldOut = null;
-    if (request.contains(SignalKind.HELD_OUT_LOSS)) {
-      var h = learner.heldOutLoss(t);
-      heldOut = h.loss();
-      mixer.observe(h);
-    }
-    if (request.contains(SignalKind.GRADIENT_ALIGNMENT)) {
-      mixer.observe(learner.alignment(t, request.alignmentProbes(), request.alignmentGram()));
-    }
+    DataMixer.Measured measured = mixer.measureBeforeStep(t, meter);
     Mixture requested = mixer.mixture(t);
     mixer.drawBatch(t, batchSize, batch);
-    SimulatedLearner.StepResult result = learner.train(batch);
-    if (request.contains(SignalKind.TRAINING_LOSS)) {
-      mixer.observe(result.trainingLoss());
-    }
-    if (request.contains(SignalKind.BLOCK_LOSSES)) {
-      mixer.observe(result.blockLosses());
-    }
+    lastStep = learner.train(batch);
+    mixer.observeAfterStep(t, measured.request(), meter);
     return new StepRecord(t, requested, batch.mixture(), batch.domains(), batch.blocks(),
-        heldOut, request);
+        measured.heldOut() == null ? null : measured.heldOut().loss(), measured.request());
   }
+
+  /** The learner as a {@link SignalMeter}: what the DJL trainer measures, simulated. */
+  private final SignalMeter meter = new SignalMeter() {
+    @Override
+    public Observation.HeldOutLoss heldOutLoss(long step) {
+      return learner.heldOutLoss(step);
+    }
+
+    @Override
+    public Observation.GradientAlignment gradientAlignment(long step, List<Mixture> probes,
+        boolean fullGram) {
+      return learner.alignment(step, probes, fullGram);
+    }
+
+    @Override
+    public BlockLosses batchLosses(long step) {
+      return lastStep.blockLosses();
+    }
+  };
 
   /**
    * What happened at one step.

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.ConfigKey;
-import dev.datamix.config.ConfigSchema;
 import dev.datamix.config.PolicyConfig;
 import dev.datamix.mixture.Mixture;
+import dev.datamix.mixture.WeightsConfig;
 import dev.datamix.policy.AbstractMixingPolicy;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.policy.MixingPolicyProvider;
@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * A schedule of mixtures: segment {@code i} holds from its {@code startStep} until the next
  * segment starts, or, with {@code interpolate}, the weights move linearly from one segment's
- * weights to the next's (ALGORITHMS.md §1). Curriculum-style mixes and hand-made two-stage recipes
+ * weights to the next's (docs/algorithms.md §1). Curriculum-style mixes and hand-made two-stage recipes
  * are piecewise schedules.
  */
 public final class PiecewiseMixPolicy extends AbstractMixingPolicy {
@@ -73,7 +73,7 @@ public final class PiecewiseMixPolicy extends AbstractMixingPolicy {
   }
 
   /** {@code piecewise}: a schedule of {@code (startStep, weights)} segments. */
-  public static final class Provider implements MixingPolicyProvider {
+  public static final class Provider extends MixingPolicyProvider.Defined {
     static final String NAME = "piecewise";
     static final ConfigKey<List<Segment>> SEGMENTS = ConfigKey.custom("segments",
         "array of {\"startStep\": integer >= 0, \"weights\": {domain: number >= 0}}, the first "
@@ -81,35 +81,6 @@ public final class PiecewiseMixPolicy extends AbstractMixingPolicy {
         null, "the schedule's segments", Provider::readSegments, Provider::writeSegments);
     static final ConfigKey<Boolean> INTERPOLATE = ConfigKey.bool("interpolate", false,
         "move weights linearly between consecutive segment starts instead of jumping");
-    private static final ConfigSchema SCHEMA = ConfigSchema.of(NAME, List.of(SEGMENTS, INTERPOLATE));
-
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public String description() {
-      return "A schedule of (startStep, weights) segments, optionally linearly interpolated.";
-    }
-
-    @Override
-    public ConfigSchema configSchema() {
-      return SCHEMA;
-    }
-
-    @Override
-    public MixingPolicy create(PolicyContext context, PolicyConfig config) {
-      List<Segment> segments = config.get(SEGMENTS);
-      long[] starts = new long[segments.size()];
-      Mixture[] mixtures = new Mixture[segments.size()];
-      for (int i = 0; i < starts.length; i++) {
-        starts[i] = segments.get(i).startStep();
-        mixtures[i] = WeightsConfig.toMixture("segments[" + i + "].weights",
-            segments.get(i).weights(), context.domainNames());
-      }
-      return new PiecewiseMixPolicy(context, config, starts, mixtures, config.get(INTERPOLATE));
-    }
 
     private static List<Segment> readSegments(JsonNode node) {
       if (!node.isArray() || node.isEmpty()) {
@@ -162,6 +133,25 @@ public final class PiecewiseMixPolicy extends AbstractMixingPolicy {
         o.set("weights", WeightsConfig.write(new java.util.TreeMap<>(s.weights())));
       }
       return a;
+    }
+
+    /** Registered through {@code META-INF/services}. */
+    public Provider() {
+      super(NAME, "A schedule of (startStep, weights) segments, optionally linearly interpolated.",
+          List.of(SEGMENTS, INTERPOLATE), Provider::make);
+    }
+
+    private static MixingPolicy make(String name, PolicyContext context,
+        PolicyConfig config) {
+      List<Segment> segments = config.get(SEGMENTS);
+      long[] starts = new long[segments.size()];
+      Mixture[] mixtures = new Mixture[segments.size()];
+      for (int i = 0; i < starts.length; i++) {
+        starts[i] = segments.get(i).startStep();
+        mixtures[i] = WeightsConfig.toMixture("segments[" + i + "].weights",
+            segments.get(i).weights(), context.domainNames());
+      }
+      return new PiecewiseMixPolicy(context, config, starts, mixtures, config.get(INTERPOLATE));
     }
   }
 

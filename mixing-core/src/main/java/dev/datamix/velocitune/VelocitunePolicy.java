@@ -4,10 +4,10 @@ import dev.datamix.policy.Horizon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.ConfigKey;
-import dev.datamix.config.ConfigSchema;
 import dev.datamix.config.PolicyConfig;
 import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
+import dev.datamix.mixture.Mixtures;
 import dev.datamix.policy.AbstractMixingPolicy;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.policy.MixingPolicyProvider;
@@ -16,8 +16,7 @@ import dev.datamix.scaling.DataScalingFit;
 import dev.datamix.signal.Observation;
 import dev.datamix.signal.SignalKind;
 import dev.datamix.signal.SignalRequest;
-import dev.datamix.staticmix.StaticMixProviders;
-import dev.datamix.staticmix.WeightsConfig;
+import dev.datamix.mixture.WeightsConfig;
 import dev.datamix.state.Json;
 import dev.datamix.state.StateReader;
 import java.lang.System.Logger.Level;
@@ -31,7 +30,7 @@ import java.util.Set;
  * Velocitune: up-weights the domains that are learning slowly relative to what they can still
  * gain. Every {@code m} steps, from per-domain held-out losses: {@code V_i = clamp((ℓ_t − ℓ_target)
  * / (ℓ_init − ℓ_target), 0, 1)} (1 = nothing learned yet, 0 = target reached) and {@code w_i ←
- * w_i·exp(η·V_i) / Σ_j w_j·exp(η·V_j)} (ALGORITHMS.md §2).
+ * w_i·exp(η·V_i) / Σ_j w_j·exp(η·V_j)} (docs/algorithms.md §2).
  *
  * <p>Initial losses are the starting model's held-out losses (measured at the first step unless
  * given); targets are given directly or come from per-domain scaling-law fits of a proxy run
@@ -194,7 +193,7 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
   }
 
   /** {@code velocitune}: the registered provider. */
-  public static final class Provider implements MixingPolicyProvider {
+  public static final class Provider extends MixingPolicyProvider.Defined {
     static final String NAME = "velocitune";
     static final ConfigKey<Long> UPDATE_EVERY = ConfigKey.integer("updateEvery", 50L,
         "m: steps between held-out evaluations and weight updates (not stated in the paper)",
@@ -226,9 +225,6 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
         "in [0, 1)");
     static final ConfigKey<Double> MIN_WEIGHT = ConfigKey.number("minWeight", 0.0,
         "floor on every domain's weight after an update", v -> v >= 0 && v < 1, "in [0, 1)");
-    private static final ConfigSchema SCHEMA = ConfigSchema.of(NAME, List.of(UPDATE_EVERY,
-        INITIAL_WEIGHTS, INITIAL_LOSSES, TARGET_LOSSES, FITS, TOKEN_BUDGET, STEP_SIZE, SMOOTHING,
-        MIN_WEIGHT));
 
     private static JsonNode readFits(JsonNode n) {
       if (!n.isObject()) {
@@ -245,27 +241,40 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
       return n.deepCopy();
     }
 
-    @Override
-    public String name() {
-      return NAME;
+
+    private static double[] values(String key, Map<String, Double> map, List<String> names) {
+      List<String> unknown = new ArrayList<>(map.keySet());
+      unknown.removeAll(names);
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException("config key '" + key + "' names unknown domain '"
+            + unknown.get(0) + "'; domains: " + names);
+      }
+      double[] v = new double[names.size()];
+      for (int i = 0; i < v.length; i++) {
+        Double x = map.get(names.get(i));
+        if (x == null) {
+          throw new IllegalArgumentException(
+              "config key '" + key + "' has no value for domain '" + names.get(i) + "'");
+        }
+        v[i] = x;
+      }
+      return v;
     }
 
-    @Override
-    public String description() {
-      return "Velocitune (Luo et al., ACL 2025): up-weights domains learning slowly relative to "
-          + "their attainable gain, from held-out losses and scaling-law targets.";
+    /** Registered through {@code META-INF/services}. */
+    public Provider() {
+      super(NAME,
+          "Velocitune (Luo et al., ACL 2025): up-weights domains learning slowly relative to "
+          + "their attainable gain, from held-out losses and scaling-law targets.",
+          List.of(UPDATE_EVERY, INITIAL_WEIGHTS, INITIAL_LOSSES, TARGET_LOSSES, FITS, TOKEN_BUDGET,
+              STEP_SIZE, SMOOTHING, MIN_WEIGHT), Provider::make);
     }
 
-    @Override
-    public ConfigSchema configSchema() {
-      return SCHEMA;
-    }
-
-    @Override
-    public MixingPolicy create(PolicyContext context, PolicyConfig config) {
+    private static MixingPolicy make(String name, PolicyContext context,
+        PolicyConfig config) {
       List<String> names = context.domainNames();
       Mixture start = config.get(INITIAL_WEIGHTS).equals("uniform") ? Mixture.uniform(names)
-          : StaticMixProviders.proportionalToTokens(context.domains());
+          : Mixtures.proportionalToTokens(context.domains());
       Map<String, Double> given = config.get(TARGET_LOSSES);
       JsonNode fits = config.get(FITS);
       if (given.isEmpty() == fits.isEmpty()) {
@@ -299,26 +308,6 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
       Map<String, Double> init = config.get(INITIAL_LOSSES);
       double[] initial = init.isEmpty() ? null : values("initialLosses", init, names);
       return new VelocitunePolicy(context, config, start.toArray(), initial, targets);
-    }
-
-
-    private static double[] values(String key, Map<String, Double> map, List<String> names) {
-      List<String> unknown = new ArrayList<>(map.keySet());
-      unknown.removeAll(names);
-      if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException("config key '" + key + "' names unknown domain '"
-            + unknown.get(0) + "'; domains: " + names);
-      }
-      double[] v = new double[names.size()];
-      for (int i = 0; i < v.length; i++) {
-        Double x = map.get(names.get(i));
-        if (x == null) {
-          throw new IllegalArgumentException(
-              "config key '" + key + "' has no value for domain '" + names.get(i) + "'");
-        }
-        v[i] = x;
-      }
-      return v;
     }
   }
 

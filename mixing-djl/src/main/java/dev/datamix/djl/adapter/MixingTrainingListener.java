@@ -9,9 +9,7 @@ import dev.datamix.djl.model.LanguageModelLoss;
 import dev.datamix.mixture.Domain;
 import dev.datamix.run.DataMixer;
 import dev.datamix.signal.BlockLosses;
-import dev.datamix.signal.DoubleVector;
-import dev.datamix.signal.Observation;
-import dev.datamix.signal.SignalKind;
+import dev.datamix.signal.SignalMeter;
 import dev.datamix.signal.SignalRequest;
 import java.util.List;
 
@@ -68,29 +66,16 @@ public final class MixingTrainingListener extends TrainingListenerAdapter {
     SignalRequest request = sampler.pendingRequest();
     int[] doms = new int[n];
     long[] blocks = new long[n];
-    double[] sum = new double[domains.size()];
-    double[] count = new double[domains.size()];
     boolean finite = true;
     for (int i = 0; i < n; i++) {
       long flat = ((Number) indices.get(i)).longValue();
       doms[i] = index.domainOf(flat);
       blocks[i] = index.blockOf(flat);
       finite &= Float.isFinite(losses[i]);
-      sum[doms[i]] += losses[i];
-      count[doms[i]]++;
     }
     if (finite) {
-      if (request.contains(SignalKind.TRAINING_LOSS)) {
-        double[] mean = new double[sum.length];
-        for (int d = 0; d < mean.length; d++) {
-          mean[d] = count[d] > 0 ? sum[d] / count[d] : Double.NaN;
-        }
-        mixer.observe(new Observation.TrainingLoss(step, DoubleVector.of(mean),
-            DoubleVector.of(count)));
-      }
-      if (request.contains(SignalKind.BLOCK_LOSSES)) {
-        mixer.observe(BlockLosses.of(step, doms, blocks, losses, n));
-      }
+      mixer.observeAfterStep(step, request,
+          SignalMeter.ofBatch(BlockLosses.of(step, doms, blocks, losses, n)));
     }
     sampler.reported(step);
     step++;

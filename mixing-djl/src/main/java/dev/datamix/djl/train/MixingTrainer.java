@@ -31,7 +31,7 @@ import dev.datamix.schedule.LearningRateSchedule;
 import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
-import dev.datamix.signal.SignalKind;
+import dev.datamix.signal.SignalMeter;
 import dev.datamix.signal.SignalRequest;
 import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.IncompatibleStateException;
@@ -100,6 +100,9 @@ public final class MixingTrainer implements AutoCloseable {
   private long tokensSeen;
   private int nonFiniteInARow;
   private int phaseIndex;
+  private final SignalMeter meter = new Meter();
+  private double[] stepTime = new double[6];
+  private BlockLosses batchLosses;
 
   private MixingTrainer(Builder b) throws IOException {
     this.corpus = b.corpus;
@@ -318,38 +321,19 @@ public final class MixingTrainer implements AutoCloseable {
         phaseIndex = phase.index();
         line.put("phase", phase.name());
       }
-      SignalRequest request = mixer.signalsFor(t);
-      c = lap(time, 3, c);
-      if (request.contains(SignalKind.HELD_OUT_LOSS)) {
-        double[] held = evaluator.evaluate(model, ps, manager, devices[0]);
-        c = lap(time, 5, c);
-        for (int d = 0; d < held.length; d++) {
-          if (!Double.isFinite(held[d])) {
-            warn("step " + t + ": held-out loss of domain '" + domains.get(d).name() + "' is "
-                + held[d] + "; sent to the policy as not measured");
-            held[d] = Double.NaN;
-          }
-        }
-        mixer.observe(new Observation.HeldOutLoss(t, DoubleVector.of(held)));
-        c = lap(time, 3, c);
-        putDomainValues(line, "heldOut", held, Split.VALIDATION);
+      stepTime = time;
+      double measuring = time[4] + time[5];
+      DataMixer.Measured measured = mixer.measureBeforeStep(t, meter);
+      SignalRequest request = measured.request();
+      if (measured.heldOut() != null) {
+        putDomainValues(line, "heldOut", measured.heldOut().loss().toArray(), Split.VALIDATION);
       }
-      if (request.contains(SignalKind.GRADIENT_ALIGNMENT)) {
-        if (probe == null) {
-          throw new IllegalStateException("policy '" + mixer.policy().name() + "' asks for "
-              + "gradient alignment but no targetDomain is configured");
-        }
-        Observation.GradientAlignment a = probe.measure(t, request.alignmentProbes(),
-            request.alignmentGram(), model, ps, manager, devices[0]);
-        c = lap(time, 4, c);
-        if (a != null) {
-          mixer.observe(a);
-          line.set("alignment", Json.doubles(a.scores().toArray()));
-        } else {
-          warn("step " + t + ": a gradient probe was not finite; no alignment sent");
-        }
-        c = lap(time, 3, c);
+      if (measured.alignment() != null) {
+        line.set("alignment", Json.doubles(measured.alignment().scores().toArray()));
       }
+      long now = System.nanoTime();
+      time[3] += now - c - (time[4] + time[5] - measuring); // the policy's share, meters aside
+      c = now;
       Mixture requested = mixer.mixture(t);
       c = lap(time, 3, c);
       mixer.drawBatch(t, config.batchSize(), batch);
@@ -384,7 +368,11 @@ public final class MixingTrainer implements AutoCloseable {
       }
       c = lap(time, 2, c);
       if (finite) {
-        observeTraining(t, request, perBlock, line);
+        batchLosses = BlockLosses.of(t, batch.domains(), batch.blocks(), perBlock,
+            perBlock.length);
+        putDomainValues(line, "trainLoss",
+            batchLosses.trainingLoss(domains.size()).loss().toArray(), Split.TRAIN);
+        mixer.observeAfterStep(t, request, meter);
       }
       lap(time, 3, c);
       tokensSeen += (long) batch.size() * corpus.blockLength();
@@ -454,26 +442,43 @@ public final class MixingTrainer implements AutoCloseable {
     return perBlock;
   }
 
-  private void observeTraining(long t, SignalRequest request, float[] perBlock, ObjectNode line) {
-    int k = domains.size();
-    double[] sum = new double[k];
-    double[] count = new double[k];
-    for (int i = 0; i < perBlock.length; i++) {
-      sum[batch.domain(i)] += perBlock[i];
-      count[batch.domain(i)]++;
+  /** What the trainer measures for the policy: held-out loss, gradient alignment, the batch. */
+  private final class Meter implements SignalMeter {
+    @Override
+    public Observation.HeldOutLoss heldOutLoss(long t) {
+      long c = System.nanoTime();
+      double[] held = evaluator.evaluate(model, ps, manager, devices[0]);
+      for (int d = 0; d < held.length; d++) {
+        if (!Double.isFinite(held[d])) {
+          warn("step " + t + ": held-out loss of domain '" + domains.get(d).name() + "' is "
+              + held[d] + "; sent to the policy as not measured");
+          held[d] = Double.NaN;
+        }
+      }
+      lap(stepTime, 5, c);
+      return new Observation.HeldOutLoss(t, DoubleVector.of(held));
     }
-    double[] mean = new double[k];
-    for (int d = 0; d < k; d++) {
-      mean[d] = count[d] > 0 ? sum[d] / count[d] : Double.NaN;
+
+    @Override
+    public Observation.GradientAlignment gradientAlignment(long t, List<Mixture> probes,
+        boolean fullGram) {
+      if (probe == null) {
+        throw new IllegalStateException("policy '" + mixer.policy().name() + "' asks for "
+            + "gradient alignment but no targetDomain is configured");
+      }
+      long c = System.nanoTime();
+      Observation.GradientAlignment a = probe.measure(t, probes, fullGram, model, ps, manager,
+          devices[0]);
+      lap(stepTime, 4, c);
+      if (a == null) {
+        warn("step " + t + ": a gradient probe was not finite; no alignment sent");
+      }
+      return a;
     }
-    putDomainValues(line, "trainLoss", mean, Split.TRAIN);
-    if (request.contains(SignalKind.TRAINING_LOSS)) {
-      mixer.observe(new Observation.TrainingLoss(t, DoubleVector.of(mean),
-          DoubleVector.of(count)));
-    }
-    if (request.contains(SignalKind.BLOCK_LOSSES)) {
-      mixer.observe(BlockLosses.of(t, batch.domains(), batch.blocks(), perBlock,
-          perBlock.length));
+
+    @Override
+    public BlockLosses batchLosses(long t) {
+      return batchLosses;
     }
   }
 

@@ -9,9 +9,9 @@ import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
+import dev.datamix.mixture.Mixtures;
 import dev.datamix.scaling.DataScalingFit;
 import dev.datamix.scaling.ScalingLawFitter;
-import dev.datamix.staticmix.StaticMixProviders;
 import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.IncompatibleStateException;
@@ -260,7 +260,7 @@ public final class VelocituneWorkflow {
           ds.add(all.get(corpus.domainIndex(n)));
         }
         Mixture initial = initialPolicy().path("policy").asText().equals("uniform")
-            ? Mixture.uniform(names) : StaticMixProviders.proportionalToTokens(ds);
+            ? Mixture.uniform(names) : Mixtures.proportionalToTokens(ds);
         double budget = (double) config.steps() * config.batchSize() * corpus.blockLength();
         List<String> notes = new ArrayList<>();
         Map<String, Double> targets = ProxyFit.targets(fits, initial, budget, pf.points(), notes);
