@@ -8,5 +8,5 @@ main="$1"; default_out="$2"; shift 2
 benchmarks/ensure-shared-corpus.sh
 cp=$(benchmarks/classpath.sh)
 java -Xmx4g -Djava.awt.headless=true -Dai.djl.offline=true -cp "$cp" \
-  "dev.datamix.benchmarks.shootout.$main" --corpus corpora/shared-byte-128 \
+  "dev.datamix.benchmarks.evidence.$main" --corpus corpora/shared-byte-128 \
   --out "${OUT:-$default_out}" "$@"

@@ -10,4 +10,4 @@ cd "$(dirname "$0")/.."
 cp=$(benchmarks/classpath.sh)
 java -Xmx4g -Djava.awt.headless=true -Dai.djl.offline=true \
   -cp "$cp" \
-  dev.datamix.benchmarks.shootout.Shootout "$@"
+  dev.datamix.shootout.Shootout "$@"

@@ -21,7 +21,10 @@ if [ -z "$name" ] || [ -z "${classes[$name]:-}" ]; then
   exit 2
 fi
 shift
-"$root/datamix" --version >/dev/null   # builds examples/target/datamix.jar when out of date
+jar="$root/examples/target/examples.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$root" -path "*/src/main/*" -newer "$jar" -print -quit)" ]; then
+  (cd "$root" && mvn -q -B -ntp -pl examples -am install -DskipTests) >&2
+fi
 cd "$root"
-exec java -Dai.djl.offline=true ${DATAMIX_JAVA_OPTS:-} -cp examples/target/datamix.jar \
+exec java -Dai.djl.offline=true ${DATAMIX_JAVA_OPTS:-} -cp "$jar" \
   "${classes[$name]}" "$@"

@@ -15,6 +15,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.Batchifier;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.Corpus;
 import dev.datamix.corpus.demo.DemoCorpus;
 import dev.datamix.djl.model.GptConfig;
@@ -22,6 +23,7 @@ import dev.datamix.djl.model.GptModel;
 import dev.datamix.djl.model.NextTokenLoss;
 import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
+import dev.datamix.run.RunDirectory;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,11 +83,11 @@ public final class TrainerOverhead {
             oursNoClip.add(s.wallMillis());
           }
         }
-        List<String> lines = Files.readAllLines(work.resolve("run/metrics.jsonl"));
+        List<ObjectNode> lines = new RunDirectory(work.resolve("run")).readMetrics();
         String[] keys = {"data", "forwardBackward", "optimizer", "policy", "total"};
         int counted = 0;
-        for (String l : lines.subList(10, lines.size())) {
-          JsonNode tm = Json.parse(l).get("timeMs");
+        for (ObjectNode l : lines.subList(10, lines.size())) {
+          JsonNode tm = l.get("timeMs");
           for (int k = 0; k < keys.length; k++) {
             split[k] += tm.get(keys[k]).asDouble();
           }

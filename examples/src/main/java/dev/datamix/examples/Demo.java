@@ -2,8 +2,8 @@ package dev.datamix.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.datamix.benchmarks.shootout.Shootout;
-import dev.datamix.benchmarks.shootout.ShootoutSpec;
+import dev.datamix.shootout.Shootout;
+import dev.datamix.shootout.ShootoutSpec;
 import dev.datamix.report.HtmlReport;
 import dev.datamix.report.RunData;
 import dev.datamix.state.AtomicFiles;

@@ -1,5 +1,6 @@
 package dev.datamix.examples;
 
+import dev.datamix.testkit.Console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

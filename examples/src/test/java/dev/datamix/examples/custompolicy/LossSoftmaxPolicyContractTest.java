@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.MixingPolicy;
-import dev.datamix.policy.MixingPolicyContractTest;
+import dev.datamix.testkit.MixingPolicyContractTest;
 import dev.datamix.policy.PolicyContext;
 import dev.datamix.policy.PolicyRegistry;
 import dev.datamix.signal.DoubleVector;

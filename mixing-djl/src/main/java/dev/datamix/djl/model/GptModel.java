@@ -102,7 +102,12 @@ public final class GptModel extends AbstractBlock {
               Seeds.hash(seed, index, i, 1)));
         }
       }
-      p.setArray(manager.create(values, shape));
+      // DJL wraps a Java direct buffer without copying (torchFromBlob), so the tensor would sit
+      // wherever Java's allocator put it, and MKL's matrix kernels pick code paths, and last bits,
+      // by alignment. A copy made by PyTorch is aligned the same way in every process.
+      try (NDArray wrapped = manager.create(values, shape)) {
+        p.setArray(wrapped.duplicate());
+      }
       p.initialize(manager, DataType.FLOAT32);
       index++;
     }

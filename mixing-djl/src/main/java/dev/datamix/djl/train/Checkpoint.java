@@ -1,9 +1,11 @@
 package dev.datamix.djl.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
+import dev.datamix.state.StateReader;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -42,6 +44,81 @@ final class Checkpoint {
 
   /** A named float tensor. */
   record Tensor(String name, long[] shape, float[] values) {}
+
+  /**
+   * Everything a checkpoint holds: the trainer's counters and configs, the policy and sampler
+   * state, the learning-rate digest, and the parameters and AdamW moments ({@code name.m},
+   * {@code name.v} after each parameter).
+   *
+   * @param lrDigest the digest of every learning rate taken, or null (format version 1)
+   */
+  record Contents(long step, JsonNode model, JsonNode trainer, JsonNode corpus, JsonNode mixer,
+      Long lrDigest, long tokensSeen, int nonFiniteInARow, int phaseIndex, long optimizerUpdates,
+      List<Tensor> params, List<Tensor> moments) {}
+
+  /** Writes {@code c} as checkpoint {@code step-NNNNNNNNN} under {@code root}. */
+  static Path save(Path root, Contents c, CheckpointIo io) throws IOException {
+    ObjectNode state = Json.object();
+    state.put("format", FORMAT);
+    state.put("formatVersion", FORMAT_VERSION);
+    state.put("step", c.step());
+    state.set("model", c.model());
+    state.set("trainer", c.trainer());
+    state.set("corpus", c.corpus());
+    state.set("mixer", c.mixer());
+    state.put("lrDigest", c.lrDigest());
+    state.put("tokensSeen", c.tokensSeen());
+    state.put("nonFiniteInARow", c.nonFiniteInARow());
+    state.put("phaseIndex", c.phaseIndex());
+    state.put("optimizerUpdates", c.optimizerUpdates());
+    return write(root, c.step(), state, c.params(), c.moments(), io);
+  }
+
+  /**
+   * Reads checkpoint {@code dir}, any format version up to this one, checking it was written
+   * for {@code model} and {@code corpus} and holds tensors named and shaped as {@code params}
+   * and {@code moments} (their values are ignored).
+   *
+   * @throws IncompatibleStateException naming expected and found for another format, a newer
+   *     version, another model or corpus, or a corrupt or truncated file
+   */
+  static Contents load(Path dir, JsonNode model, JsonNode corpus, List<Tensor> params,
+      List<Tensor> moments) throws IOException {
+    JsonNode state = readState(dir);
+    StateReader r = StateReader.of(state, "checkpoint");
+    IncompatibleStateException.check("checkpoint format", FORMAT, r.getString("format"));
+    int version = r.getInt("formatVersion");
+    if (version > FORMAT_VERSION) {
+      throw new IncompatibleStateException("checkpoint " + dir + " formatVersion expected <= "
+          + FORMAT_VERSION + " but found " + version);
+    }
+    IncompatibleStateException.check("checkpoint model", model, r.field("model"));
+    IncompatibleStateException.check("checkpoint corpus", corpus, r.field("corpus"));
+    List<float[]> p = readTensors(dir.resolve("params.bin"), params, version);
+    List<float[]> m = readTensors(dir.resolve("optimizer.bin"), moments, version);
+    List<Tensor> loadedParams = new ArrayList<>();
+    for (int i = 0; i < params.size(); i++) {
+      loadedParams.add(new Tensor(params.get(i).name(), params.get(i).shape(), p.get(i)));
+    }
+    List<Tensor> loadedMoments = new ArrayList<>();
+    for (int i = 0; i < moments.size(); i++) {
+      loadedMoments.add(new Tensor(moments.get(i).name(), moments.get(i).shape(), m.get(i)));
+    }
+    JsonNode digest = state.get("lrDigest");
+    return new Contents(r.getLong("step"), r.field("model"), r.field("trainer"),
+        r.field("corpus"), r.field("mixer"), digest == null ? null : digest.asLong(),
+        r.getLong("tokensSeen"), r.getInt("nonFiniteInARow"), r.getInt("phaseIndex"),
+        r.getLong("optimizerUpdates"), loadedParams, loadedMoments);
+  }
+
+  /** The parameters of checkpoint {@code dir} only, checked against {@code model}'s shape. */
+  static List<float[]> loadParameters(Path dir, JsonNode model, List<Tensor> params)
+      throws IOException {
+    JsonNode state = readState(dir);
+    StateReader r = StateReader.of(state, "checkpoint");
+    IncompatibleStateException.check("starting checkpoint model", model, r.field("model"));
+    return readTensors(dir.resolve("params.bin"), params, r.getInt("formatVersion"));
+  }
 
   static Path write(Path root, long step, JsonNode state, List<Tensor> params, List<Tensor> moments,
       CheckpointIo io) throws IOException {

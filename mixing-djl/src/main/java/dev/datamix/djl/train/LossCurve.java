@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.Split;
 import dev.datamix.mixture.Domain;
+import dev.datamix.run.RunDirectory;
+import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,7 +27,7 @@ import java.util.Locale;
  */
 public final class LossCurve {
   /** The file name inside a run directory. */
-  public static final String FILE_NAME = "curve.jsonl";
+  public static final String FILE_NAME = RunDirectory.CURVE;
 
   private final MixingTrainer trainer;
   private final Split split;
@@ -61,22 +63,18 @@ public final class LossCurve {
   public List<JsonNode> run(PrintStream progress, String label) throws IOException {
     List<JsonNode> points = new ArrayList<>();
     double wallBefore = 0;
-    if (trainer.step() > 0 && Files.exists(file)) {
-      for (String line : Files.readAllLines(file)) {
-        JsonNode n = Json.parse(line);
-        if (n.path("step").asLong() <= trainer.step()) {
-          points.add(n);
-          wallBefore = n.path("wallSeconds").asDouble();
-        }
+    if (trainer.step() > 0) {
+      // the points of the steps the checkpoint has taken; later ones are measured again
+      points.addAll(RunDirectory.retain(file, n -> n.path("step").asLong() <= trainer.step()));
+      if (!points.isEmpty()) {
+        wallBefore = points.get(points.size() - 1).path("wallSeconds").asDouble();
       }
     }
     long start = System.nanoTime();
     if (points.isEmpty()) {
       points.add(measure(0));
+      AtomicFiles.writeString(file, points.get(0) + "\n");
     }
-    List<String> lines = new ArrayList<>();
-    points.forEach(p -> lines.add(p.toString()));
-    Files.write(file, lines);
     long steps = trainer.config().steps();
     while (trainer.step() < steps) {
       long next = Math.min(steps, (trainer.step() / evalEvery + 1) * evalEvery);

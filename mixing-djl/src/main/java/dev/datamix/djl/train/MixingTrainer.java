@@ -25,27 +25,19 @@ import dev.datamix.policy.Phase;
 import dev.datamix.policy.PolicyContext;
 import dev.datamix.policy.PolicyRegistry;
 import dev.datamix.run.DataMixer;
+import dev.datamix.run.RunDirectory;
 import dev.datamix.sampler.BlockBatch;
 import dev.datamix.sampler.SamplerOptions;
 import dev.datamix.schedule.LearningRateSchedule;
 import dev.datamix.signal.BlockLosses;
-import dev.datamix.signal.DoubleVector;
-import dev.datamix.signal.Observation;
-import dev.datamix.signal.SignalMeter;
-import dev.datamix.signal.SignalRequest;
 import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
 import dev.datamix.state.OutputDirectory;
-import dev.datamix.state.StateReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -85,24 +77,19 @@ public final class MixingTrainer implements AutoCloseable {
   private final int[] corpusDomains;
   private final List<Domain> domains;
   private final DataMixer mixer;
+  private final ModelState state;
   private final GptModel model;
-  private final NDManager manager;
-  private final Device[] devices;
-  private final ParameterStore ps;
-  private AdamW optimizer;
   private final BatchAssembler assembler;
   private final HeldOutEvaluator evaluator;
   private final GradientProbe probe;
   private final BlockBatch batch;
   private final int[] mappedDomains;
-  private BufferedWriter metrics;
+  private MetricsLog metrics;
   private long step;
   private long tokensSeen;
   private int nonFiniteInARow;
   private int phaseIndex;
-  private final SignalMeter meter = new Meter();
-  private double[] stepTime = new double[6];
-  private BlockLosses batchLosses;
+  private final TrainerMeter meter;
 
   private MixingTrainer(Builder b) throws IOException {
     this.corpus = b.corpus;
@@ -136,19 +123,16 @@ public final class MixingTrainer implements AutoCloseable {
         config.batchSize());
     MixingPolicy policy = b.registry.create(context, policySpec);
     mixer = new DataMixer(policy, SamplerOptions.seed(config.seed()));
-    devices = Devices.select(config.device());
-    manager = NDManager.newBaseManager(devices[0]);
-    GptConfig gpt = modelConfig();
-    model = new GptModel(gpt);
-    model.initializeWeights(manager, config.seed());
-    ps = new ParameterStore(manager, false);
-    newOptimizer();
+    state = new ModelState(modelConfig(), config, Devices.select(config.device()));
+    model = state.model();
     assembler = new BatchAssembler(corpus, Split.TRAIN, config.batchSize());
     evaluator = new HeldOutEvaluator(corpus, Split.VALIDATION, corpusDomains,
         config.evalBlocksPerDomain(), config.evalBatchSize());
     probe = config.targetDomain().isEmpty() ? null : new GradientProbe(corpus, corpusDomains,
         corpus.domainIndex(config.targetDomain()), config.targetBlocks(),
         config.probeBatchSize(), config.seed());
+    meter = new TrainerMeter(model, state.parameters(), state.manager(), state.devices()[0],
+        domains, evaluator, probe, mixer.policy().name());
     batch = new BlockBatch(config.batchSize());
     mappedDomains = new int[config.batchSize()];
     RUN_DIRECTORY.claim(runDir, b.existing); // after every check above: nothing deleted in vain
@@ -157,27 +141,13 @@ public final class MixingTrainer implements AutoCloseable {
     } else if (b.initialWeights != null) {
       loadWeights(b.initialWeights);
     }
-    openMetrics(b.existing == ExistingOutput.RESUME);
+    metrics = b.existing == ExistingOutput.RESUME ? MetricsLog.resume(new RunDirectory(runDir), step)
+        : MetricsLog.create(new RunDirectory(runDir));
   }
 
   private GptConfig modelConfig() {
     return new GptConfig(corpus.manifest().vocabSize(), corpus.blockLength(), config.layers(),
         config.dModel(), config.heads(), config.mlpRatio(), config.tiedEmbeddings());
-  }
-
-  private void newOptimizer() {
-    if (optimizer != null) {
-      optimizer.close();
-    }
-    optimizer = new AdamW(model.orderedParameters(), config.beta1(), config.beta2(),
-        config.eps(), config.weightDecay());
-    ps.setParameterServer(optimizer, devices);
-    // Create the device copies now, outside any NDScope, so they live as long as the trainer.
-    for (Parameter p : model.orderedParameters()) {
-      for (Device d : devices) {
-        ps.getValue(p, d, true);
-      }
-    }
   }
 
   /** A builder. */
@@ -207,7 +177,7 @@ public final class MixingTrainer implements AutoCloseable {
 
   /** The devices trained on. */
   public Device[] devices() {
-    return devices.clone();
+    return state.devices();
   }
 
   /** Trains to {@code config.steps()}, checkpointing as configured and at the end. */
@@ -266,7 +236,7 @@ public final class MixingTrainer implements AutoCloseable {
         split, corpusDomains, config.evalBlocksPerDomain(), config.evalBatchSize());
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      return e.evaluate(model, ps, manager, devices[0]);
+      return e.evaluate(model, state.parameters(), state.manager(), state.devices()[0]);
     }
   }
 
@@ -280,7 +250,7 @@ public final class MixingTrainer implements AutoCloseable {
         config.evalBatchSize());
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      return e.evaluate(model, ps, manager, devices[0])[0];
+      return e.evaluate(model, state.parameters(), state.manager(), state.devices()[0])[0];
     }
   }
 
@@ -306,43 +276,37 @@ public final class MixingTrainer implements AutoCloseable {
 
   private StepResult runStep() {
     long t = step;
-    long stepStart = System.nanoTime();
-    double[] time = new double[6]; // data, forwardBackward, optimizer, policy, probes, eval
+    StepTimer timer = new StepTimer();
     ObjectNode line = Json.object();
     line.put("step", t);
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      long c = System.nanoTime();
       Phase phase = mixer.policy().phase(t);
       if (phase.index() != phaseIndex) {
         if (phase.resetOptimizer()) {
-          newOptimizer();
+          state.resetOptimizer();
         }
         phaseIndex = phase.index();
         line.put("phase", phase.name());
       }
-      stepTime = time;
-      double measuring = time[4] + time[5];
+      meter.startStep(timer);
       DataMixer.Measured measured = mixer.measureBeforeStep(t, meter);
-      SignalRequest request = measured.request();
       if (measured.heldOut() != null) {
         putDomainValues(line, "heldOut", measured.heldOut().loss().toArray(), Split.VALIDATION);
       }
       if (measured.alignment() != null) {
         line.set("alignment", Json.doubles(measured.alignment().scores().toArray()));
       }
-      long now = System.nanoTime();
-      time[3] += now - c - (time[4] + time[5] - measuring); // the policy's share, meters aside
-      c = now;
       Mixture requested = mixer.mixture(t);
-      c = lap(time, 3, c);
+      timer.lap(StepTimer.Phase.POLICY);
       mixer.drawBatch(t, config.batchSize(), batch);
       for (int i = 0; i < batch.size(); i++) {
         mappedDomains[i] = corpusDomains[batch.domain(i)];
       }
       assembler.assemble(mappedDomains, batch.blocks(), batch.size());
-      c = lap(time, 0, c);
-      float[] perBlock = forwardBackward();
+      timer.lap(StepTimer.Phase.DATA);
+      float[] perBlock = state.forwardBackward(assembler.tokens(), batch.size(),
+          assembler.rowLength());
       double loss = 0;
       boolean finite = true;
       for (float l : perBlock) {
@@ -350,31 +314,27 @@ public final class MixingTrainer implements AutoCloseable {
         finite &= Float.isFinite(l);
       }
       loss /= perBlock.length;
-      c = lap(time, 1, c);
+      timer.lap(StepTimer.Phase.FORWARD_BACKWARD);
       double lr = schedule.at(t);
-      ps.updateAllParameters();
       if (finite) {
-        double norm = optimizer.globalGradNorm();
-        double scale = config.gradClip() > 0 && norm > config.gradClip()
-            ? config.gradClip() / norm : 1.0;
-        optimizer.apply(lr, scale);
+        line.put("gradNorm", state.update(lr));
         nonFiniteInARow = 0;
-        line.put("gradNorm", norm);
       } else {
-        optimizer.discard();
+        state.discardUpdate();
         nonFiniteInARow++;
         warn("step " + t + ": non-finite loss " + loss + "; update skipped (" + nonFiniteInARow
             + " in a row)");
       }
-      c = lap(time, 2, c);
+      timer.lap(StepTimer.Phase.OPTIMIZER);
       if (finite) {
-        batchLosses = BlockLosses.of(t, batch.domains(), batch.blocks(), perBlock,
+        BlockLosses losses = BlockLosses.of(t, batch.domains(), batch.blocks(), perBlock,
             perBlock.length);
-        putDomainValues(line, "trainLoss",
-            batchLosses.trainingLoss(domains.size()).loss().toArray(), Split.TRAIN);
-        mixer.observeAfterStep(t, request, meter);
+        putDomainValues(line, "trainLoss", losses.trainingLoss(domains.size()).loss().toArray(),
+            Split.TRAIN);
+        meter.trained(losses);
+        mixer.observeAfterStep(t, measured.request(), meter);
       }
-      lap(time, 3, c);
+      timer.lap(StepTimer.Phase.POLICY);
       tokensSeen += (long) batch.size() * corpus.blockLength();
       line.put("loss", loss).put("lr", lr).put("tokens", tokensSeen).put("skipped", !finite);
       ObjectNode w = line.putObject("weights");
@@ -382,14 +342,8 @@ public final class MixingTrainer implements AutoCloseable {
       for (int i = 0; i < eff.size(); i++) {
         w.put(eff.names().get(i), eff.weight(i));
       }
-      ObjectNode tm = line.putObject("timeMs");
-      String[] keys = {"data", "forwardBackward", "optimizer", "policy", "probes", "eval"};
-      for (int i = 0; i < keys.length; i++) {
-        tm.put(keys[i], time[i] / 1e6);
-      }
-      double wallMs = (System.nanoTime() - stepStart) / 1e6;
-      tm.put("total", wallMs);
-      writeMetrics(line);
+      double wallMs = timer.writeTo(line);
+      metrics.write(line);
       step = t + 1;
       if (!finite && nonFiniteInARow > config.maxNonFiniteInARow()) {
         throw new TrainingDivergedException(nonFiniteInARow + " non-finite losses in a row "
@@ -398,88 +352,12 @@ public final class MixingTrainer implements AutoCloseable {
       }
       return new StepResult(t, loss, lr, perBlock, requested, !finite, wallMs);
     } catch (EngineException e) {
-      String msg = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-      if (msg.contains("out of memory") || msg.contains("can't allocate")
-          || msg.contains("cannot allocate")) {
-        throw new IllegalStateException("out of memory at step " + t + " with batchSize "
-            + config.batchSize() + " on " + devices.length + " device(s): lower batchSize (or "
-            + "evalBatchSize " + config.evalBatchSize() + ", probeBatchSize "
-            + config.probeBatchSize() + ")", e);
-      }
-      throw e;
+      throw EngineFailures.of(e, t, config, state.devices().length);
     }
   }
 
-  private static void warn(String message) {
+  static void warn(String message) {
     System.getLogger(MixingTrainer.class.getName()).log(System.Logger.Level.WARNING, message);
-  }
-
-  private static long lap(double[] time, int slot, long since) {
-    long now = System.nanoTime();
-    time[slot] += now - since;
-    return now;
-  }
-
-  private float[] forwardBackward() {
-    int n = batch.size();
-    float[] perBlock = new float[n];
-    // not div(Number): its scalar's memory can be freed by a GC before backward (GptModel)
-    NDArray blocks = manager.create((float) n);
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      int from = 0;
-      for (int k = 0; k < devices.length; k++) {
-        int rows = n / devices.length + (k < n % devices.length ? 1 : 0);
-        if (rows == 0) {
-          continue;
-        }
-        NDArray losses = ModelBatch.perBlockLoss(model, ps, manager, devices[k],
-            assembler.tokens(), from, rows, assembler.rowLength(), true);
-        gc.backward(losses.sum().div(blocks));
-        System.arraycopy(losses.toFloatArray(), 0, perBlock, from, rows);
-        from += rows;
-      }
-    }
-    return perBlock;
-  }
-
-  /** What the trainer measures for the policy: held-out loss, gradient alignment, the batch. */
-  private final class Meter implements SignalMeter {
-    @Override
-    public Observation.HeldOutLoss heldOutLoss(long t) {
-      long c = System.nanoTime();
-      double[] held = evaluator.evaluate(model, ps, manager, devices[0]);
-      for (int d = 0; d < held.length; d++) {
-        if (!Double.isFinite(held[d])) {
-          warn("step " + t + ": held-out loss of domain '" + domains.get(d).name() + "' is "
-              + held[d] + "; sent to the policy as not measured");
-          held[d] = Double.NaN;
-        }
-      }
-      lap(stepTime, 5, c);
-      return new Observation.HeldOutLoss(t, DoubleVector.of(held));
-    }
-
-    @Override
-    public Observation.GradientAlignment gradientAlignment(long t, List<Mixture> probes,
-        boolean fullGram) {
-      if (probe == null) {
-        throw new IllegalStateException("policy '" + mixer.policy().name() + "' asks for "
-            + "gradient alignment but no targetDomain is configured");
-      }
-      long c = System.nanoTime();
-      Observation.GradientAlignment a = probe.measure(t, probes, fullGram, model, ps, manager,
-          devices[0]);
-      lap(stepTime, 4, c);
-      if (a == null) {
-        warn("step " + t + ": a gradient probe was not finite; no alignment sent");
-      }
-      return a;
-    }
-
-    @Override
-    public BlockLosses batchLosses(long t) {
-      return batchLosses;
-    }
   }
 
   private void putDomainValues(ObjectNode line, String key, double[] values, Split bpbSplit) {
@@ -495,63 +373,18 @@ public final class MixingTrainer implements AutoCloseable {
     }
   }
 
-  private void openMetrics(boolean resume) throws IOException {
-    Files.createDirectories(runDir);
-    Path file = runDir.resolve("metrics.jsonl");
-    if (resume && Files.exists(file)) {
-      List<String> kept = new ArrayList<>();
-      for (String l : Files.readAllLines(file)) {
-        if (!l.isBlank() && Json.parse(l).path("step").asLong() < step) {
-          kept.add(l);
-        }
-      }
-      Files.write(file, kept);
-    } else {
-      Files.deleteIfExists(file);
-    }
-    metrics = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
-  }
-
-  private void writeMetrics(ObjectNode line) {
-    try {
-      metrics.write(line.toString());
-      metrics.newLine();
-      metrics.flush(); // one line per step is on disk as soon as the step ends
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + runDir.resolve("metrics.jsonl"), e);
-    }
-  }
-
   /** Writes a checkpoint of the current state (after the last completed step). */
   public Path saveCheckpoint() throws IOException {
     metrics.flush();
-    ObjectNode state = Json.object();
-    state.put("format", Checkpoint.FORMAT);
-    state.put("formatVersion", Checkpoint.FORMAT_VERSION);
-    state.put("step", step);
-    state.set("model", Json.mapper().valueToTree(modelConfig()));
-    state.set("trainer", config.toJson());
-    state.set("corpus", corpusIdentity());
-    state.set("mixer", mixer.snapshot());
-    state.put("lrDigest", ResumeCheck.digest(schedule, step));
-    state.put("tokensSeen", tokensSeen);
-    state.put("nonFiniteInARow", nonFiniteInARow);
-    state.put("phaseIndex", phaseIndex);
-    AdamW.State opt = optimizer.exportState();
-    state.put("optimizerUpdates", opt.updates());
-    List<Checkpoint.Tensor> params = new ArrayList<>();
-    List<Checkpoint.Tensor> moments = new ArrayList<>();
-    List<Parameter> order = model.orderedParameters();
-    for (int i = 0; i < order.size(); i++) {
-      Parameter p = order.get(i);
-      long[] shape = p.getArray().getShape().getShape();
-      params.add(new Checkpoint.Tensor(p.getName(), shape, p.getArray().toFloatArray()));
-      moments.add(new Checkpoint.Tensor(p.getName() + ".m", shape, opt.firstMoments().get(i)));
-      moments.add(new Checkpoint.Tensor(p.getName() + ".v", shape, opt.secondMoments().get(i)));
-    }
-    return Checkpoint.write(runDir.resolve("checkpoints"), step, state, params, moments,
-        checkpointIo);
+    List<List<Checkpoint.Tensor>> tensors = state.export();
+    return Checkpoint.save(runDir.resolve("checkpoints"), new Checkpoint.Contents(step,
+        modelJson(), config.toJson(), corpusIdentity(), mixer.snapshot(),
+        ResumeCheck.digest(schedule, step), tokensSeen, nonFiniteInARow, phaseIndex,
+        state.optimizerUpdates(), tensors.get(0), tensors.get(1)), checkpointIo);
+  }
+
+  private JsonNode modelJson() {
+    return Json.mapper().valueToTree(modelConfig());
   }
 
   private ObjectNode corpusIdentity() {
@@ -566,75 +399,22 @@ public final class MixingTrainer implements AutoCloseable {
   }
 
   /** Loads only the model weights of another run's checkpoint (same model shape). */
-  private void loadWeights(Path checkpointRoot) throws IOException {
-    Path dir = Checkpoint.latest(checkpointRoot.resolve("checkpoints"));
-    JsonNode state = Checkpoint.readState(dir);
-    IncompatibleStateException.check("starting checkpoint model",
-        Json.mapper().valueToTree(modelConfig()), StateReader.of(state, "checkpoint")
-            .field("model"));
-    List<Parameter> order = model.orderedParameters();
-    List<Checkpoint.Tensor> expect = new ArrayList<>();
-    for (Parameter p : order) {
-      expect.add(new Checkpoint.Tensor(p.getName(), p.getArray().getShape().getShape(), null));
-    }
-    List<float[]> values = Checkpoint.readTensors(dir.resolve("params.bin"), expect,
-        StateReader.of(state, "checkpoint").getInt("formatVersion"));
-    for (int i = 0; i < order.size(); i++) {
-      for (Device d : devices) {
-        ps.getValue(order.get(i), d, true).set(values.get(i));
-      }
-    }
+  private void loadWeights(Path otherRun) throws IOException {
+    state.setParameters(Checkpoint.loadParameters(
+        Checkpoint.latest(otherRun.resolve("checkpoints")), modelJson(), state.shapes("")));
   }
 
   private void restore(Path dir) throws IOException {
-    JsonNode state = Checkpoint.readState(dir);
-    StateReader r = StateReader.of(state, "checkpoint");
-    IncompatibleStateException.check("checkpoint format", Checkpoint.FORMAT,
-        r.getString("format"));
-    int version = r.getInt("formatVersion");
-    if (version > Checkpoint.FORMAT_VERSION) {
-      throw new IncompatibleStateException("checkpoint " + dir + " formatVersion expected <= "
-          + Checkpoint.FORMAT_VERSION + " but found " + version);
-    }
-    IncompatibleStateException.check("checkpoint model", Json.mapper().valueToTree(modelConfig()),
-        r.field("model"));
-    IncompatibleStateException.check("checkpoint corpus", corpusIdentity(), r.field("corpus"));
-    ResumeCheck.verify("checkpoint " + dir, r.field("trainer"), state.get("lrDigest"),
-        r.getLong("step"), config, schedule, customSchedule, mixer.policy());
-    List<Parameter> order = model.orderedParameters();
-    List<Checkpoint.Tensor> expectParams = new ArrayList<>();
-    List<Checkpoint.Tensor> expectMoments = new ArrayList<>();
-    for (Parameter p : order) {
-      long[] shape = p.getArray().getShape().getShape();
-      expectParams.add(new Checkpoint.Tensor(p.getName(), shape, null));
-      expectMoments.add(new Checkpoint.Tensor(p.getName() + ".m", shape, null));
-      expectMoments.add(new Checkpoint.Tensor(p.getName() + ".v", shape, null));
-    }
-    List<float[]> values = Checkpoint.readTensors(dir.resolve("params.bin"), expectParams,
-        version);
-    List<float[]> moments = Checkpoint.readTensors(dir.resolve("optimizer.bin"), expectMoments,
-        version);
-    mixer.restore(r.field("mixer"));
-    List<NDArray[]> copies = new ArrayList<>();
-    for (int i = 0; i < order.size(); i++) {
-      NDArray[] perDevice = new NDArray[devices.length];
-      for (int d = 0; d < devices.length; d++) {
-        perDevice[d] = ps.getValue(order.get(i), devices[d], true);
-        perDevice[d].set(values.get(i));
-      }
-      copies.add(perDevice);
-    }
-    List<float[]> m = new ArrayList<>();
-    List<float[]> v = new ArrayList<>();
-    for (int i = 0; i < order.size(); i++) {
-      m.add(moments.get(2 * i));
-      v.add(moments.get(2 * i + 1));
-    }
-    optimizer.importState(new AdamW.State(r.getLong("optimizerUpdates"), m, v), copies);
-    step = r.getLong("step");
-    tokensSeen = r.getLong("tokensSeen");
-    nonFiniteInARow = r.getInt("nonFiniteInARow");
-    phaseIndex = r.getInt("phaseIndex");
+    Checkpoint.Contents c = Checkpoint.load(dir, modelJson(), corpusIdentity(),
+        state.shapes(""), state.shapes(".m", ".v"));
+    ResumeCheck.verify("checkpoint " + dir, c.trainer(), c.lrDigest(), c.step(), config,
+        schedule, customSchedule, mixer.policy());
+    mixer.restore(c.mixer());
+    state.restore(c);
+    step = c.step();
+    tokensSeen = c.tokensSeen();
+    nonFiniteInARow = c.nonFiniteInARow();
+    phaseIndex = c.phaseIndex();
   }
 
   @Override
@@ -646,8 +426,7 @@ public final class MixingTrainer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      optimizer.close();
-      manager.close();
+      state.close();
     }
   }
 

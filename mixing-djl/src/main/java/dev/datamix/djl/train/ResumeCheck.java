@@ -51,7 +51,7 @@ final class ResumeCheck {
    *     now}
    * @param policy the current policy
    */
-  static void verify(String where, JsonNode savedTrainer, JsonNode savedDigest, long taken,
+  static void verify(String where, JsonNode savedTrainer, Long savedDigest, long taken,
       TrainingConfig now, LearningRateSchedule schedule, boolean customSchedule,
       MixingPolicy policy) {
     ObjectNode saved = TrainingConfig.defaults().toJson();
@@ -66,7 +66,7 @@ final class ResumeCheck {
     }
     long savedSteps = saved.get("steps").asLong();
     if (savedSteps == now.steps()) {
-      if (savedDigest != null && savedDigest.asLong() != digest(schedule, taken)) {
+      if (savedDigest != null && savedDigest != digest(schedule, taken)) {
         throw new IncompatibleStateException(where + ": the learning-rate schedule gives other "
             + "rates than the checkpoint's for steps already taken (0 to " + (taken - 1) + ")");
       }
@@ -82,7 +82,7 @@ final class ResumeCheck {
       throw new IncompatibleStateException(change + ": " + where + " is of format version 1, "
           + "which records no learning-rate digest; keep steps " + savedSteps);
     }
-    if (savedDigest.asLong() != digest(schedule, taken)) {
+    if (savedDigest != digest(schedule, taken)) {
       throw new IncompatibleStateException(change + ": " + scheduleChange(saved, now, schedule,
           customSchedule, taken) + ". To train longer, use schedule 'constant', 'wsd' or "
           + "'infinite' (each can be extended until its decay starts), or start a new run from "

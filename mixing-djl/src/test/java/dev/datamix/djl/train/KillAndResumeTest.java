@@ -107,6 +107,7 @@ class KillAndResumeTest {
     }
     int kills = 0;
     long at = haltAt;
+    List<Long> killedAt = new ArrayList<>();
     while (kills < 3) {
       long target = at + 5 + random.nextInt(40);
       p = start(run, policy, true, null);
@@ -118,13 +119,19 @@ class KillAndResumeTest {
       p.destroyForcibly(); // SIGKILL
       p.waitFor(60, TimeUnit.SECONDS);
       kills++;
+      killedAt.add(lines(run.resolve("metrics.jsonl")));
       at = target;
     }
     p = start(run, policy, true, null);
     assertEquals(0, p.waitFor(), Files.readString(dir.resolve("process.log")));
 
-    assertEquals(MixingTrainerTest.withoutTimes(reference.resolve("metrics.jsonl")),
-        MixingTrainerTest.withoutTimes(run.resolve("metrics.jsonl")));
+    List<String> expected = MixingTrainerTest.withoutTimes(reference.resolve("metrics.jsonl"));
+    List<String> actual = MixingTrainerTest.withoutTimes(run.resolve("metrics.jsonl"));
+    for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+      assertEquals(expected.get(i), actual.get(i), name + ": metrics of step " + i
+          + " (halted at " + haltAt + ", killed at " + kills + " steps: " + killedAt + ")");
+    }
+    assertEquals(expected.size(), actual.size(), name + ": metrics lines");
     for (String f : List.of("params.bin", "optimizer.bin", "state.json")) {
       assertArrayEquals(Files.readAllBytes(finalCheckpoint(reference).resolve(f)),
           Files.readAllBytes(finalCheckpoint(run).resolve(f)), name + " " + f);

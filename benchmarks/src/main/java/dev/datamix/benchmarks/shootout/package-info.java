@@ -1,2 +1,0 @@
-/** The policy shoot-out at a fixed token budget: runs, table, plots. */
-package dev.datamix.benchmarks.shootout;

@@ -1,0 +1,237 @@
+package dev.datamix.shootout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.corpus.Corpus;
+import dev.datamix.corpus.CorpusManifest;
+import dev.datamix.corpus.Split;
+import dev.datamix.corpus.demo.DemoCorpus;
+import dev.datamix.djl.train.LossCurve;
+import dev.datamix.djl.train.MixingTrainer;
+import dev.datamix.djl.train.TrainingConfig;
+import dev.datamix.run.RunDirectory;
+import dev.datamix.state.AtomicFiles;
+import dev.datamix.state.ExistingOutput;
+import dev.datamix.state.IncompatibleStateException;
+import dev.datamix.state.Json;
+import dev.datamix.state.OutputDirectory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The policy shoot-out: every policy config × seed trained with the same model, token budget,
+ * batch and schedule; test-split loss curves; a Markdown table, plots, and the raw JSONL of every
+ * run. Resumed ({@link ExistingOutput#RESUME}) with the same spec, finished runs are skipped and an
+ * interrupted run resumes from its last checkpoint, so a crashed shoot-out picks up where it
+ * stopped; a directory holding a shoot-out is otherwise left alone unless told to overwrite it.
+ *
+ * <p>Output directory: {@code spec.json}, {@code corpus/} (for the demo corpus), {@code
+ * runs/<label>-s<seed>/} ({@code metrics.jsonl}, {@code curve.jsonl}, {@code result.json},
+ * checkpoints), {@code report.md}, {@code plots/}.
+ */
+public final class Shootout {
+  /** The shoot-out kind of output directory: recognised by its spec or its runs. */
+  public static final OutputDirectory OUTPUT =
+      new OutputDirectory("shoot-out", List.of("spec.json", "runs"), true);
+  private final ShootoutSpec spec;
+  private final Path out;
+  private final PrintStream progress;
+
+  /**
+   * @param spec what to run
+   * @param out the output directory (created)
+   * @param progress where progress lines go, or null
+   */
+  public Shootout(ShootoutSpec spec, Path out, PrintStream progress) {
+    this.spec = spec;
+    this.out = out;
+    this.progress = progress;
+  }
+
+  /**
+   * Usage: {@code Shootout --out DIR [--quick | --spec FILE] [--corpus PATH] [--resume |
+   * --overwrite] [--report-only]}.
+   */
+  public static void main(String[] args) throws IOException {
+    Path outDir = null;
+    ShootoutSpec spec = ShootoutSpec.standard();
+    String corpus = null;
+    boolean reportOnly = false;
+    ExistingOutput mode = ExistingOutput.REFUSE;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--out" -> outDir = Path.of(args[++i]);
+        case "--quick" -> spec = ShootoutSpec.quick();
+        case "--spec" -> spec = ShootoutSpec.fromJson(Json.read(Path.of(args[++i])), spec);
+        case "--corpus" -> corpus = args[++i];
+        case "--report-only" -> reportOnly = true;
+        case "--resume" -> mode = ExistingOutput.RESUME;
+        case "--overwrite" -> mode = ExistingOutput.OVERWRITE;
+        default -> throw new IllegalArgumentException("unknown option '" + args[i]
+            + "'; known: --out DIR, --quick, --spec FILE, --corpus PATH, --resume, --overwrite, "
+            + "--report-only");
+      }
+    }
+    if (outDir == null) {
+      throw new IllegalArgumentException("--out DIR is required");
+    }
+    if (corpus != null) {
+      spec = spec.withCorpus(corpus);
+    }
+    Shootout s = new Shootout(spec, outDir, System.err);
+    if (!reportOnly) {
+      s.run(mode);
+    }
+    ShootoutReport.write(outDir);
+    System.out.println("wrote " + outDir.resolve("report.md"));
+  }
+
+  /** Runs every run into a new or empty output directory; returns the result files. */
+  public List<Path> run() throws IOException {
+    return run(ExistingOutput.REFUSE);
+  }
+
+  /**
+   * Runs every run not finished yet; returns the result files.
+   *
+   * @param mode what to do with a shoot-out already in the output directory: resuming it needs
+   *     the same spec
+   * @throws dev.datamix.state.OutputExistsException if the directory holds work that {@code
+   *     mode} does not allow touching
+   * @throws dev.datamix.state.IncompatibleStateException if resuming a shoot-out of another spec
+   */
+  public List<Path> run(ExistingOutput mode) throws IOException {
+    OUTPUT.claim(out, mode);
+    Path specFile = out.resolve("spec.json");
+    ObjectNode specJson = toJson();
+    if (Files.exists(specFile)) {
+      IncompatibleStateException.check("shoot-out " + out + " spec.json", specJson,
+          Json.read(specFile));
+    }
+    AtomicFiles.writeString(specFile, Json.write(specJson));
+    Path corpusDir = corpusDirectory();
+    List<Path> results = new ArrayList<>();
+    int total = spec.policies().size() * spec.seeds().size();
+    int index = 0;
+    try (Corpus corpus = Corpus.open(corpusDir)) {
+      for (long seed : spec.seeds()) {
+        for (ShootoutSpec.Entry e : spec.policies()) {
+          index++;
+          Path runDir = out.resolve("runs").resolve(e.label() + "-s" + seed);
+          Path result = new RunDirectory(runDir).result();
+          if (Files.exists(result)) {
+            log("[%d/%d] %s seed %d: done earlier, skipped", index, total, e.label(), seed);
+          } else {
+            runOne(corpus, e, seed, runDir, index, total);
+          }
+          results.add(result);
+        }
+      }
+    }
+    return results;
+  }
+
+  private ObjectNode toJson() {
+    ObjectNode o = Json.object();
+    o.put("corpus", spec.corpus());
+    o.put("demoBytes", spec.demoBytes());
+    o.put("demoBlockLength", spec.demoBlockLength());
+    o.set("trainer", spec.trainer());
+    ArrayNode ps = o.putArray("policies");
+    for (ShootoutSpec.Entry e : spec.policies()) {
+      ps.addObject().put("label", e.label()).set("policy", e.policy());
+    }
+    ArrayNode seeds = o.putArray("seeds");
+    spec.seeds().forEach(seeds::add);
+    o.put("evalEvery", spec.evalEvery());
+    o.put("reference", spec.reference());
+    if (!spec.startFrom().isEmpty()) {
+      o.put("startFrom", spec.startFrom());
+    }
+    return o;
+  }
+
+  private Path corpusDirectory() throws IOException {
+    if (!spec.corpus().equals("demo")) {
+      return Path.of(spec.corpus());
+    }
+    Path dir = out.resolve("corpus");
+    if (!Files.exists(dir.resolve(CorpusManifest.FILE_NAME))) {
+      log("generating the demo corpus (%d bytes per main domain) in %s", spec.demoBytes(), dir);
+      DemoCorpus.write(dir, spec.demoBytes(), spec.demoBlockLength(), 1);
+    }
+    return dir;
+  }
+
+  private void runOne(Corpus corpus, ShootoutSpec.Entry entry, long seed, Path runDir,
+      int index, int total) throws IOException {
+    ObjectNode trainerJson = spec.trainer().deepCopy();
+    trainerJson.put("seed", seed);
+    trainerJson.put("checkpointEvery", 0);
+    TrainingConfig cfg = TrainingConfig.fromJson(trainerJson);
+    boolean resume = Files.exists(runDir.resolve("checkpoints").resolve("latest"));
+    MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
+        .setPolicy(entry.policy()).setRunDirectory(runDir);
+    if (resume) {
+      b.resume();
+    } else {
+      b.overwrite(); // this shoot-out's own run, interrupted before its first checkpoint
+      if (!spec.startFrom().isEmpty()) {
+        b.optInitialWeights(Path.of(spec.startFrom()));
+      }
+    }
+    try (MixingTrainer t = b.build()) {
+      if (resume) {
+        log("[%d/%d] %s seed %d: resuming at step %d", index, total, entry.label(), seed,
+            t.step());
+      }
+      List<JsonNode> curve = new LossCurve(t, Split.TEST, spec.evalEvery(), runDir)
+          .run(progress, String.format(Locale.ROOT, "[%d/%d] %s seed %d", index, total,
+              entry.label(), seed));
+      ObjectNode result = Json.object();
+      result.put("label", entry.label());
+      result.set("policy", entry.policy());
+      result.put("static", entry.isStatic());
+      result.put("seed", seed);
+      result.put("steps", cfg.steps());
+      result.put("tokens", t.tokensSeen());
+      result.put("wallSeconds", curve.get(curve.size() - 1).path("wallSeconds").asDouble());
+      ArrayNode c = result.putArray("curve");
+      curve.forEach(c::add);
+      result.set("time", medianTimes(new RunDirectory(runDir).readMetrics()));
+      AtomicFiles.writeString(new RunDirectory(runDir).result(), Json.write(result));
+    }
+  }
+
+  private static ObjectNode medianTimes(List<ObjectNode> lines) {
+    String[] keys = {"data", "forwardBackward", "optimizer", "policy", "probes", "eval", "total"};
+    double[][] v = new double[keys.length][lines.size()];
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode tm = lines.get(i).path("timeMs");
+      for (int k = 0; k < keys.length; k++) {
+        v[k][i] = tm.path(keys[k]).asDouble();
+      }
+    }
+    ObjectNode o = Json.object();
+    for (int k = 0; k < keys.length; k++) {
+      double[] a = v[k].clone();
+      Arrays.sort(a);
+      o.put(keys[k], a.length == 0 ? Double.NaN : a[a.length / 2]);
+      o.put(keys[k] + "Mean", Arrays.stream(a).average().orElse(Double.NaN));
+    }
+    return o;
+  }
+
+  private void log(String format, Object... args) {
+    if (progress != null) {
+      progress.println(String.format(Locale.ROOT, format, args));
+    }
+  }
+}

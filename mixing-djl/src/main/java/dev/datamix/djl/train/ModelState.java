@@ -1,0 +1,184 @@
+package dev.datamix.djl.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.datamix.djl.model.GptConfig;
+import dev.datamix.djl.model.GptModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The numeric state a trainer owns: the GPT-style model and its copies on every device, and the
+ * AdamW optimizer with its moments. It trains on a batch (forward and backward, data-parallel over
+ * the devices), applies or discards the update, and moves parameters and moments in and out of
+ * checkpoints.
+ */
+final class ModelState implements AutoCloseable {
+  private final TrainingConfig config;
+  private final Device[] devices;
+  private final NDManager manager;
+  private final GptModel model;
+  private final ParameterStore ps;
+  private AdamW optimizer;
+
+  ModelState(GptConfig gpt, TrainingConfig config, Device[] devices) {
+    this.config = config;
+    this.devices = devices.clone();
+    this.manager = NDManager.newBaseManager(devices[0]);
+    this.model = new GptModel(gpt);
+    model.initializeWeights(manager, config.seed());
+    this.ps = new ParameterStore(manager, false);
+    resetOptimizer();
+  }
+
+  GptModel model() {
+    return model;
+  }
+
+  ParameterStore parameters() {
+    return ps;
+  }
+
+  NDManager manager() {
+    return manager;
+  }
+
+  Device[] devices() {
+    return devices.clone();
+  }
+
+  /** A fresh AdamW: moments zero, update counter zero (a phase that resets the optimizer). */
+  void resetOptimizer() {
+    if (optimizer != null) {
+      optimizer.close();
+    }
+    optimizer = new AdamW(model.orderedParameters(), config.beta1(), config.beta2(),
+        config.eps(), config.weightDecay());
+    ps.setParameterServer(optimizer, devices);
+    // Create the device copies now, outside any NDScope, so they live as long as the trainer.
+    for (Parameter p : model.orderedParameters()) {
+      for (Device d : devices) {
+        ps.getValue(p, d, true);
+      }
+    }
+  }
+
+  /**
+   * Forward and backward over the {@code n} rows of {@code tokens}, split across the devices;
+   * the gradients of the batch mean are collected. Returns each row's mean loss.
+   */
+  float[] forwardBackward(int[] tokens, int n, int rowLength) {
+    float[] perBlock = new float[n];
+    // not div(Number): its scalar's memory can be freed by a GC before backward (GptModel)
+    NDArray blocks = manager.create((float) n);
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      int from = 0;
+      for (int k = 0; k < devices.length; k++) {
+        int rows = n / devices.length + (k < n % devices.length ? 1 : 0);
+        if (rows == 0) {
+          continue;
+        }
+        NDArray losses = ModelBatch.perBlockLoss(model, ps, manager, devices[k], tokens, from,
+            rows, rowLength, true);
+        gc.backward(losses.sum().div(blocks));
+        System.arraycopy(losses.toFloatArray(), 0, perBlock, from, rows);
+        from += rows;
+      }
+    }
+    return perBlock;
+  }
+
+  /**
+   * Sums the devices' gradients, clips them to {@code gradClip} and applies AdamW at rate {@code
+   * lr}; returns the global gradient norm before clipping.
+   */
+  double update(double lr) {
+    ps.updateAllParameters();
+    double norm = optimizer.globalGradNorm();
+    double scale = config.gradClip() > 0 && norm > config.gradClip()
+        ? config.gradClip() / norm : 1.0;
+    optimizer.apply(lr, scale);
+    return norm;
+  }
+
+  /** Drops the pending gradients (a non-finite loss): nothing changes. */
+  void discardUpdate() {
+    ps.updateAllParameters();
+    optimizer.discard();
+  }
+
+  /** The tensors a checkpoint of this model holds, named and shaped, without values. */
+  List<Checkpoint.Tensor> shapes(String... suffixes) {
+    List<Checkpoint.Tensor> out = new ArrayList<>();
+    for (Parameter p : model.orderedParameters()) {
+      for (String suffix : suffixes) {
+        out.add(new Checkpoint.Tensor(p.getName() + suffix, p.getArray().getShape().getShape(),
+            null));
+      }
+    }
+    return out;
+  }
+
+  /** The parameters, then the AdamW moments ({@code name.m}, {@code name.v} per parameter). */
+  List<List<Checkpoint.Tensor>> export() {
+    AdamW.State opt = optimizer.exportState();
+    List<Checkpoint.Tensor> params = new ArrayList<>();
+    List<Checkpoint.Tensor> moments = new ArrayList<>();
+    List<Parameter> order = model.orderedParameters();
+    for (int i = 0; i < order.size(); i++) {
+      Parameter p = order.get(i);
+      long[] shape = p.getArray().getShape().getShape();
+      params.add(new Checkpoint.Tensor(p.getName(), shape, p.getArray().toFloatArray()));
+      moments.add(new Checkpoint.Tensor(p.getName() + ".m", shape, opt.firstMoments().get(i)));
+      moments.add(new Checkpoint.Tensor(p.getName() + ".v", shape, opt.secondMoments().get(i)));
+    }
+    return List.of(params, moments);
+  }
+
+  /** AdamW's update counter. */
+  long optimizerUpdates() {
+    return optimizer.exportState().updates();
+  }
+
+  /** Sets every parameter on every device; returns the copies, per parameter. */
+  List<NDArray[]> setParameters(List<float[]> values) {
+    List<NDArray[]> copies = new ArrayList<>();
+    List<Parameter> order = model.orderedParameters();
+    for (int i = 0; i < order.size(); i++) {
+      NDArray[] perDevice = new NDArray[devices.length];
+      for (int d = 0; d < devices.length; d++) {
+        perDevice[d] = ps.getValue(order.get(i), devices[d], true);
+        perDevice[d].set(values.get(i));
+      }
+      copies.add(perDevice);
+    }
+    return copies;
+  }
+
+  /** Restores parameters and AdamW from a checkpoint's contents. */
+  void restore(Checkpoint.Contents c) {
+    List<float[]> values = new ArrayList<>();
+    List<float[]> m = new ArrayList<>();
+    List<float[]> v = new ArrayList<>();
+    for (int i = 0; i < c.params().size(); i++) {
+      values.add(c.params().get(i).values());
+      m.add(c.moments().get(2 * i).values());
+      v.add(c.moments().get(2 * i + 1).values());
+    }
+    optimizer.importState(new AdamW.State(c.optimizerUpdates(), m, v), setParameters(values));
+  }
+
+  @Override
+  public void close() {
+    try {
+      optimizer.close();
+    } finally {
+      manager.close();
+    }
+  }
+}
