@@ -39,12 +39,12 @@ public final class HtmlReport {
     }
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-        .append(SvgChart.escape(title)).append("</title>\n<style>body{font-family:sans-serif;"
+        .append(escape(title)).append("</title>\n<style>body{font-family:sans-serif;"
             + "max-width:1340px;margin:1em auto;padding:0 1em}table{border-collapse:collapse}"
             + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
             + "td:first-child,th:first-child{text-align:left}.charts{display:flex;"
             + "flex-wrap:wrap;gap:8px}code{background:#f4f4f4}</style></head><body>\n");
-    h.append("<h1>").append(SvgChart.escape(title)).append("</h1>\n");
+    h.append("<h1>").append(escape(title)).append("</h1>\n");
     summary(h, runs);
     comparison(h, runs);
     for (RunData r : runs) {
@@ -61,8 +61,8 @@ public final class HtmlReport {
     for (RunData r : runs) {
       int last = r.steps().length - 1;
       JsonNode p = r.lastPoint();
-      h.append("<tr><td>").append(SvgChart.escape(r.name())).append("</td><td>")
-          .append(r.policy() == null ? "" : SvgChart.escape(r.policy().path("policy").asText()))
+      h.append("<tr><td>").append(escape(r.name())).append("</td><td>")
+          .append(r.policy() == null ? "" : escape(r.policy().path("policy").asText()))
           .append("</td><td>").append((long) r.steps()[last] + 1).append("</td><td>")
           .append(String.format(Locale.ROOT, "%,.0f", r.tokens()[last])).append("</td><td>")
           .append(p == null ? "—" : fmt(p.path("meanBpb").asDouble())).append("</td><td>")
@@ -70,7 +70,7 @@ public final class HtmlReport {
           .append("</td><td>");
       List<String> parts = new ArrayList<>();
       for (Map.Entry<String, double[]> e : r.weights().entrySet()) {
-        parts.add(SvgChart.escape(e.getKey()) + " "
+        parts.add(escape(e.getKey()) + " "
             + String.format(Locale.ROOT, "%.3f", e.getValue()[last]));
       }
       h.append(String.join(", ", parts)).append("</td></tr>\n");
@@ -84,16 +84,16 @@ public final class HtmlReport {
     if (runs.size() < 2) {
       return;
     }
-    SvgChart mean = new SvgChart("Held-out mean bits/byte", "tokens", "bits/byte");
-    SvgChart target = new SvgChart("Target bits/byte", "tokens", "bits/byte");
-    SvgChart train = new SvgChart("Training loss (EMA " + SMOOTHING + ")", "step", "nats/token");
+    Chart mean = new Chart("Held-out mean bits/byte", "tokens", "bits/byte");
+    Chart target = new Chart("Target bits/byte", "tokens", "bits/byte");
+    Chart train = new Chart("Training loss (EMA " + SMOOTHING + ")", "step", "nats/token");
     for (RunData r : runs) {
       mean.line(r.name(), curve(r, "tokens", null), curve(r, "meanBpb", null));
       target.line(r.name(), curve(r, "tokens", null), curve(r, "targetBpb", null));
       train.line(r.name(), r.steps(), ema(r.loss()));
     }
     h.append("<h2>Runs compared</h2>\n<div class=\"charts\">\n");
-    for (SvgChart c : List.of(mean, target, train)) {
+    for (Chart c : List.of(mean, target, train)) {
       if (c.hasData()) {
         h.append(c.toSvg());
       }
@@ -102,17 +102,17 @@ public final class HtmlReport {
   }
 
   private static void run(StringBuilder h, RunData r) {
-    h.append("<h2>").append(SvgChart.escape(r.name())).append("</h2>\n");
+    h.append("<h2>").append(escape(r.name())).append("</h2>\n");
     if (r.policy() != null) {
-      h.append("<p>policy <code>").append(SvgChart.escape(r.policy().toString()))
+      h.append("<p>policy <code>").append(escape(r.policy().toString()))
           .append("</code></p>\n");
     }
     h.append("<div class=\"charts\">\n");
-    SvgChart weights = new SvgChart("Mixture weights", "step", "weight").yRange(0, 1);
+    Chart weights = new Chart("Mixture weights", "step", "weight").yRange(0, 1);
     r.weights().forEach((d, w) -> weights.line(d, r.steps(), w));
     h.append(weights.toSvg());
     if (!r.curve().isEmpty()) {
-      SvgChart c = new SvgChart("Held-out loss per domain", "step", "bits/byte");
+      Chart c = new Chart("Held-out loss per domain", "step", "bits/byte");
       for (String d : curveDomains(r)) {
         c.line(d, curve(r, "step", null), curve(r, "bpb", d));
       }
@@ -121,21 +121,21 @@ public final class HtmlReport {
       }
       h.append(c.toSvg());
     }
-    SvgChart asked = new SvgChart("Held-out loss the policy measured", "step", "nats/token");
+    Chart asked = new Chart("Held-out loss the policy measured", "step", "nats/token");
     r.heldOut().forEach((d, v) -> asked.line(d, r.steps(), v));
     if (asked.hasData()) {
       h.append(asked.toSvg());
     }
-    SvgChart perDomain = new SvgChart("Training loss per domain (EMA " + SMOOTHING + ")", "step",
+    Chart perDomain = new Chart("Training loss per domain (EMA " + SMOOTHING + ")", "step",
         "nats/token");
     r.trainLoss().forEach((d, v) -> perDomain.line(d, r.steps(), ema(v)));
     if (perDomain.hasData()) {
       h.append(perDomain.toSvg());
     }
-    SvgChart loss = new SvgChart("Training loss", "step", "nats/token");
+    Chart loss = new Chart("Training loss", "step", "nats/token");
     loss.line("loss", r.steps(), r.loss()).line("EMA " + SMOOTHING, r.steps(), ema(r.loss()));
     h.append(loss.toSvg());
-    SvgChart lr = new SvgChart("Learning rate", "step", "lr");
+    Chart lr = new Chart("Learning rate", "step", "lr");
     lr.line("lr", r.steps(), r.learningRate());
     h.append(lr.toSvg());
     h.append("</div>\n");
@@ -177,5 +177,11 @@ public final class HtmlReport {
 
   private static String fmt(double v) {
     return String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /** {@code s} with the characters HTML and SVG give meaning to escaped. */
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -1,5 +1,6 @@
 package dev.datamix.shootout;
 
+import dev.datamix.report.Chart;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.run.RunDirectory;
@@ -159,7 +160,7 @@ public final class ShootoutReport {
       means.add(s.mean());
       sds.add(s.sd());
     }
-    Plots.bars(plots.resolve("summary"), "Final test loss, mean over domains",
+    Chart.bars(plots.resolve("summary"), "Final test loss, mean over domains",
         "bits per byte", labels, means, sds);
     md.add("![summary](plots/summary.png) ([svg](plots/summary.svg))");
     for (String d : domains) {
@@ -168,7 +169,7 @@ public final class ShootoutReport {
         series.put(e.getKey(), meanCurve(e.getValue(), p -> p.path("bpb").path(d).asDouble()));
       }
       String name = "loss-" + d;
-      Plots.lines(plots.resolve(name), "Test loss: " + d, "tokens", "bits per byte", series);
+      Chart.lines(plots.resolve(name), "Test loss: " + d, "tokens", "bits per byte", series);
       md.add("![" + name + "](plots/" + name + ".png)");
     }
     if (target) {
@@ -176,7 +177,7 @@ public final class ShootoutReport {
       for (Map.Entry<String, List<JsonNode>> e : byLabel.entrySet()) {
         series.put(e.getKey(), meanCurve(e.getValue(), p -> p.path("targetBpb").asDouble()));
       }
-      Plots.lines(plots.resolve("loss-target"), "Test loss: target", "tokens", "bits per byte",
+      Chart.lines(plots.resolve("loss-target"), "Test loss: target", "tokens", "bits per byte",
           series);
       md.add("![loss-target](plots/loss-target.png)");
     }
@@ -194,7 +195,7 @@ public final class ShootoutReport {
             k -> new double[lines.size()])[row] = w.getValue().asDouble());
       }
       String name = "weights-" + e.getKey();
-      Plots.weights(plots.resolve(name), "Mixture weights: " + e.getKey() + " (seed "
+      Chart.stackedWeights(plots.resolve(name), "Mixture weights: " + e.getKey() + " (seed "
           + run.path("seed").asLong() + ")", steps, weights);
       md.add("![" + name + "](plots/" + name + ".png)");
     }

@@ -1,5 +1,6 @@
 package dev.datamix.shootout;
 
+import dev.datamix.report.Chart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,8 +47,8 @@ class ShootoutTest {
       Path svg = out.resolve("plots").resolve(plot + ".svg");
       assertTrue(Files.size(png) > 1000 && Files.size(svg) > 1000, plot);
       BufferedImage image = ImageIO.read(png.toFile());
-      assertEquals(Plots.WIDTH, image.getWidth(), plot);
-      assertEquals(Plots.HEIGHT, image.getHeight(), plot);
+      assertEquals(Chart.WIDTH, image.getWidth(), plot);
+      assertEquals(Chart.HEIGHT, image.getHeight(), plot);
     }
     Path uniformResult = out.resolve("runs/uniform-s1/result.json");
     assertEquals(3, Json.read(uniformResult).get("curve").size(), "steps 0, 3 and 6");

@@ -1,6 +1,6 @@
 package dev.datamix.benchmarks.evidence;
 
-import dev.datamix.shootout.Plots;
+import dev.datamix.report.Chart;
 import dev.datamix.shootout.Shootout;
 import dev.datamix.shootout.ShootoutReport;
 import dev.datamix.shootout.ShootoutSpec;
@@ -113,9 +113,9 @@ public final class ContinualEvidence {
         curvesB.put(label, cb);
       }
     }
-    Plots.lines(out.resolve("plots/loss-A"), "Held-out loss on A (English prose)", "tokens",
+    Chart.lines(out.resolve("plots/loss-A"), "Held-out loss on A (English prose)", "tokens",
         "bits per byte", curvesA);
-    Plots.lines(out.resolve("plots/loss-B"), "Held-out loss on B (code)", "tokens",
+    Chart.lines(out.resolve("plots/loss-B"), "Held-out loss on B (code)", "tokens",
         "bits per byte", curvesB);
     List<String> md = new ArrayList<>();
     md.add("# Continual pre-training: rewarm, redecay, replay, infinite schedules");

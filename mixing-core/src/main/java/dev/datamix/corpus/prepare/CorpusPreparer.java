@@ -27,8 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -163,7 +161,7 @@ public final class CorpusPreparer {
         totalBytes += src.sizeBytes();
       }
     }
-    Progress bar = new Progress(tasks.size(), totalBytes);
+    PrepareProgress bar = new PrepareProgress(progress, tasks.size(), totalBytes);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "datamix-prepare");
       t.setDaemon(true);
@@ -337,42 +335,6 @@ public final class CorpusPreparer {
     long documents;
     long bytes;
     long invalidUtf8;
-  }
-
-  /** A one-line progress bar on the given stream, redrawn as files finish. */
-  private final class Progress {
-    private final int files;
-    private final long bytes;
-    private final AtomicInteger filesDone = new AtomicInteger();
-    private final AtomicLong bytesDone = new AtomicLong();
-    private final long start = System.nanoTime();
-
-    Progress(int files, long bytes) {
-      this.files = files;
-      this.bytes = Math.max(1, bytes);
-    }
-
-    void fileDone(long size) {
-      int f = filesDone.incrementAndGet();
-      long b = bytesDone.addAndGet(size);
-      if (progress != null) {
-        double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-        int width = 30;
-        int filled = (int) (width * Math.min(1.0, (double) b / bytes));
-        synchronized (progress) {
-          progress.printf(Locale.ROOT, "\rprepare [%s%s] %d/%d files, %.1f/%.1f MB, %.1f MB/s",
-              "#".repeat(filled), " ".repeat(width - filled), f, files, b / 1e6, bytes / 1e6,
-              b / 1e6 / secs);
-          progress.flush();
-        }
-      }
-    }
-
-    void finish() {
-      if (progress != null) {
-        progress.println();
-      }
-    }
   }
 
   /** Builds a {@link CorpusPreparer}; all checks happen in {@link #build()}. */

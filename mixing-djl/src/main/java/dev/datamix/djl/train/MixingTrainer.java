@@ -1,14 +1,7 @@
 package dev.datamix.djl.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.engine.EngineException;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,15 +14,12 @@ import dev.datamix.djl.model.GptModel;
 import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.MixingPolicy;
-import dev.datamix.policy.Phase;
 import dev.datamix.policy.PolicyContext;
 import dev.datamix.policy.PolicyRegistry;
 import dev.datamix.run.DataMixer;
 import dev.datamix.run.RunDirectory;
-import dev.datamix.sampler.BlockBatch;
 import dev.datamix.sampler.SamplerOptions;
 import dev.datamix.schedule.LearningRateSchedule;
-import dev.datamix.signal.BlockLosses;
 import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
@@ -79,17 +69,10 @@ public final class MixingTrainer implements AutoCloseable {
   private final DataMixer mixer;
   private final ModelState state;
   private final GptModel model;
-  private final BatchAssembler assembler;
   private final HeldOutEvaluator evaluator;
   private final GradientProbe probe;
-  private final BlockBatch batch;
-  private final int[] mappedDomains;
   private MetricsLog metrics;
-  private long step;
-  private long tokensSeen;
-  private int nonFiniteInARow;
-  private int phaseIndex;
-  private final TrainerMeter meter;
+  private final TrainingStep steps;
 
   private MixingTrainer(Builder b) throws IOException {
     this.corpus = b.corpus;
@@ -125,23 +108,23 @@ public final class MixingTrainer implements AutoCloseable {
     mixer = new DataMixer(policy, SamplerOptions.seed(config.seed()));
     state = new ModelState(modelConfig(), config, Devices.select(config.device()));
     model = state.model();
-    assembler = new BatchAssembler(corpus, Split.TRAIN, config.batchSize());
     evaluator = new HeldOutEvaluator(corpus, Split.VALIDATION, corpusDomains,
         config.evalBlocksPerDomain(), config.evalBatchSize());
     probe = config.targetDomain().isEmpty() ? null : new GradientProbe(corpus, corpusDomains,
         corpus.domainIndex(config.targetDomain()), config.targetBlocks(),
         config.probeBatchSize(), config.seed());
-    meter = new TrainerMeter(model, state.parameters(), state.manager(), state.devices()[0],
-        domains, evaluator, probe, mixer.policy().name());
-    batch = new BlockBatch(config.batchSize());
-    mappedDomains = new int[config.batchSize()];
+    TrainerMeter meter = new TrainerMeter(model, state.parameters(), state.manager(),
+        state.devices()[0], domains, evaluator, probe, mixer.policy().name());
+    steps = new TrainingStep(corpus, config, corpusDomains, domains, mixer, meter, state,
+        schedule, new BatchAssembler(corpus, Split.TRAIN, config.batchSize()));
     RUN_DIRECTORY.claim(runDir, b.existing); // after every check above: nothing deleted in vain
     if (b.existing == ExistingOutput.RESUME) {
       restore(Checkpoint.latest(runDir.resolve("checkpoints")));
     } else if (b.initialWeights != null) {
       loadWeights(b.initialWeights);
     }
-    metrics = b.existing == ExistingOutput.RESUME ? MetricsLog.resume(new RunDirectory(runDir), step)
+    metrics = b.existing == ExistingOutput.RESUME ? MetricsLog.resume(new RunDirectory(runDir),
+        steps.step)
         : MetricsLog.create(new RunDirectory(runDir));
   }
 
@@ -172,7 +155,7 @@ public final class MixingTrainer implements AutoCloseable {
 
   /** The next step to run. */
   public long step() {
-    return step;
+    return steps.step;
   }
 
   /** The devices trained on. */
@@ -202,10 +185,11 @@ public final class MixingTrainer implements AutoCloseable {
   public List<StepResult> runSteps(long end) throws IOException {
     List<StepResult> out = new ArrayList<>();
     long start = System.nanoTime();
-    long startTokens = tokensSeen;
+    long startTokens = steps.tokensSeen;
     try {
-      while (step < Math.min(end, config.steps())) {
-        StepResult r = runStep();
+      while (steps.step < Math.min(end, config.steps())) {
+        StepResult r = steps.run(metrics);
+        long step = steps.step;
         out.add(r);
         if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
           saveCheckpoint();
@@ -213,7 +197,7 @@ public final class MixingTrainer implements AutoCloseable {
         if (progress != null && (step % config.logEvery() == 0 || step == config.steps())) {
           double secs = (System.nanoTime() - start) / 1e9;
           progress.printf(Locale.ROOT, "\rstep %d/%d | %.1fk tok/s | loss %.4f | lr %.2e   ",
-              step, config.steps(), (tokensSeen - startTokens) / 1e3 / Math.max(secs, 1e-9),
+              step, config.steps(), (steps.tokensSeen - startTokens) / 1e3 / Math.max(secs, 1e-9),
               r.loss(), r.learningRate());
           progress.flush();
         }
@@ -266,7 +250,7 @@ public final class MixingTrainer implements AutoCloseable {
 
   /** Tokens trained on so far. */
   public long tokensSeen() {
-    return tokensSeen;
+    return steps.tokensSeen;
   }
 
   /** Bits per byte of a per-token loss of training domain {@code d} on {@code split}. */
@@ -274,112 +258,18 @@ public final class MixingTrainer implements AutoCloseable {
     return corpus.bitsPerByte(nats, corpusDomains[d], split);
   }
 
-  private StepResult runStep() {
-    long t = step;
-    StepTimer timer = new StepTimer();
-    ObjectNode line = Json.object();
-    line.put("step", t);
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      Phase phase = mixer.policy().phase(t);
-      if (phase.index() != phaseIndex) {
-        if (phase.resetOptimizer()) {
-          state.resetOptimizer();
-        }
-        phaseIndex = phase.index();
-        line.put("phase", phase.name());
-      }
-      meter.startStep(timer);
-      DataMixer.Measured measured = mixer.measureBeforeStep(t, meter);
-      if (measured.heldOut() != null) {
-        putDomainValues(line, "heldOut", measured.heldOut().loss().toArray(), Split.VALIDATION);
-      }
-      if (measured.alignment() != null) {
-        line.set("alignment", Json.doubles(measured.alignment().scores().toArray()));
-      }
-      Mixture requested = mixer.mixture(t);
-      timer.lap(StepTimer.Phase.POLICY);
-      mixer.drawBatch(t, config.batchSize(), batch);
-      for (int i = 0; i < batch.size(); i++) {
-        mappedDomains[i] = corpusDomains[batch.domain(i)];
-      }
-      assembler.assemble(mappedDomains, batch.blocks(), batch.size());
-      timer.lap(StepTimer.Phase.DATA);
-      float[] perBlock = state.forwardBackward(assembler.tokens(), batch.size(),
-          assembler.rowLength());
-      double loss = 0;
-      boolean finite = true;
-      for (float l : perBlock) {
-        loss += l;
-        finite &= Float.isFinite(l);
-      }
-      loss /= perBlock.length;
-      timer.lap(StepTimer.Phase.FORWARD_BACKWARD);
-      double lr = schedule.at(t);
-      if (finite) {
-        line.put("gradNorm", state.update(lr));
-        nonFiniteInARow = 0;
-      } else {
-        state.discardUpdate();
-        nonFiniteInARow++;
-        warn("step " + t + ": non-finite loss " + loss + "; update skipped (" + nonFiniteInARow
-            + " in a row)");
-      }
-      timer.lap(StepTimer.Phase.OPTIMIZER);
-      if (finite) {
-        BlockLosses losses = BlockLosses.of(t, batch.domains(), batch.blocks(), perBlock,
-            perBlock.length);
-        putDomainValues(line, "trainLoss", losses.trainingLoss(domains.size()).loss().toArray(),
-            Split.TRAIN);
-        meter.trained(losses);
-        mixer.observeAfterStep(t, measured.request(), meter);
-      }
-      timer.lap(StepTimer.Phase.POLICY);
-      tokensSeen += (long) batch.size() * corpus.blockLength();
-      line.put("loss", loss).put("lr", lr).put("tokens", tokensSeen).put("skipped", !finite);
-      ObjectNode w = line.putObject("weights");
-      Mixture eff = batch.mixture();
-      for (int i = 0; i < eff.size(); i++) {
-        w.put(eff.names().get(i), eff.weight(i));
-      }
-      double wallMs = timer.writeTo(line);
-      metrics.write(line);
-      step = t + 1;
-      if (!finite && nonFiniteInARow > config.maxNonFiniteInARow()) {
-        throw new TrainingDivergedException(nonFiniteInARow + " non-finite losses in a row "
-            + "(last at step " + t + ", maxNonFiniteInARow " + config.maxNonFiniteInARow()
-            + "); lower peakLr (" + config.peakLr() + ") or set gradClip");
-      }
-      return new StepResult(t, loss, lr, perBlock, requested, !finite, wallMs);
-    } catch (EngineException e) {
-      throw EngineFailures.of(e, t, config, state.devices().length);
-    }
-  }
-
   static void warn(String message) {
     System.getLogger(MixingTrainer.class.getName()).log(System.Logger.Level.WARNING, message);
-  }
-
-  private void putDomainValues(ObjectNode line, String key, double[] values, Split bpbSplit) {
-    ObjectNode o = line.putObject(key);
-    ObjectNode bpb = bpbSplit == null ? null : line.putObject(key + "Bpb");
-    for (int d = 0; d < values.length; d++) {
-      if (!Double.isNaN(values[d])) {
-        o.put(domains.get(d).name(), values[d]);
-        if (bpb != null) {
-          bpb.put(domains.get(d).name(), bitsPerByte(values[d], d, bpbSplit));
-        }
-      }
-    }
   }
 
   /** Writes a checkpoint of the current state (after the last completed step). */
   public Path saveCheckpoint() throws IOException {
     metrics.flush();
     List<List<Checkpoint.Tensor>> tensors = state.export();
-    return Checkpoint.save(runDir.resolve("checkpoints"), new Checkpoint.Contents(step,
+    return Checkpoint.save(runDir.resolve("checkpoints"), new Checkpoint.Contents(steps.step,
         modelJson(), config.toJson(), corpusIdentity(), mixer.snapshot(),
-        ResumeCheck.digest(schedule, step), tokensSeen, nonFiniteInARow, phaseIndex,
+        ResumeCheck.digest(schedule, steps.step), steps.tokensSeen, steps.divergence.inARow(),
+        steps.phaseIndex,
         state.optimizerUpdates(), tensors.get(0), tensors.get(1)), checkpointIo);
   }
 
@@ -411,10 +301,10 @@ public final class MixingTrainer implements AutoCloseable {
         schedule, customSchedule, mixer.policy());
     mixer.restore(c.mixer());
     state.restore(c);
-    step = c.step();
-    tokensSeen = c.tokensSeen();
-    nonFiniteInARow = c.nonFiniteInARow();
-    phaseIndex = c.phaseIndex();
+    steps.step = c.step();
+    steps.tokensSeen = c.tokensSeen();
+    steps.divergence.restore(c.nonFiniteInARow());
+    steps.phaseIndex = c.phaseIndex();
   }
 
   @Override

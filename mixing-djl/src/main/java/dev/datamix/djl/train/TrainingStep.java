@@ -1,0 +1,154 @@
+package dev.datamix.djl.train;
+
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDScope;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.corpus.BatchAssembler;
+import dev.datamix.corpus.Corpus;
+import dev.datamix.corpus.Split;
+import dev.datamix.mixture.Domain;
+import dev.datamix.mixture.Mixture;
+import dev.datamix.policy.Phase;
+import dev.datamix.run.DataMixer;
+import dev.datamix.sampler.BlockBatch;
+import dev.datamix.schedule.LearningRateSchedule;
+import dev.datamix.signal.BlockLosses;
+import dev.datamix.state.Json;
+import java.util.List;
+
+/**
+ * One training step of {@link MixingTrainer}, in the order {@link dev.datamix.policy.MixingPolicy}
+ * prescribes: a phase change (optimizer reset), the {@code BEFORE_STEP} signals, the batch drawn
+ * and assembled, forward and backward, AdamW or a skipped update, the {@code AFTER_STEP} signals,
+ * and the step's line in {@code metrics.jsonl}. It holds the run's counters, which checkpoints
+ * save and restore.
+ */
+final class TrainingStep {
+  /** The next step to run. */
+  long step;
+  /** Tokens trained on so far. */
+  long tokensSeen;
+  /** Non-finite losses in a row, and stopping a run that diverged. */
+  final DivergenceGuard divergence;
+  /** The policy phase of the last step run. */
+  int phaseIndex;
+
+  private final Corpus corpus;
+  private final TrainingConfig config;
+  private final int[] corpusDomains;
+  private final List<Domain> domains;
+  private final DataMixer mixer;
+  private final TrainerMeter meter;
+  private final ModelState state;
+  private final LearningRateSchedule schedule;
+  private final BatchAssembler assembler;
+  private final BlockBatch batch;
+  private final int[] mappedDomains;
+
+  TrainingStep(Corpus corpus, TrainingConfig config, int[] corpusDomains, List<Domain> domains,
+      DataMixer mixer, TrainerMeter meter, ModelState state, LearningRateSchedule schedule,
+      BatchAssembler assembler) {
+    this.corpus = corpus;
+    this.config = config;
+    this.corpusDomains = corpusDomains.clone();
+    this.domains = domains;
+    this.mixer = mixer;
+    this.meter = meter;
+    this.state = state;
+    this.schedule = schedule;
+    this.assembler = assembler;
+    this.batch = new BlockBatch(config.batchSize());
+    this.mappedDomains = new int[config.batchSize()];
+    this.divergence = new DivergenceGuard(config);
+  }
+
+  /** Runs step {@link #step}, writes its metrics line, and advances. */
+  MixingTrainer.StepResult run(MetricsLog metrics) {
+    long t = step;
+    StepTimer timer = new StepTimer();
+    ObjectNode line = Json.object();
+    line.put("step", t);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      Phase phase = mixer.policy().phase(t);
+      if (phase.index() != phaseIndex) {
+        if (phase.resetOptimizer()) {
+          state.resetOptimizer();
+        }
+        phaseIndex = phase.index();
+        line.put("phase", phase.name());
+      }
+      meter.startStep(timer);
+      DataMixer.Measured measured = mixer.measureBeforeStep(t, meter);
+      if (measured.heldOut() != null) {
+        putDomainValues(line, "heldOut", measured.heldOut().loss().toArray(), Split.VALIDATION);
+      }
+      if (measured.alignment() != null) {
+        line.set("alignment", Json.doubles(measured.alignment().scores().toArray()));
+      }
+      Mixture requested = mixer.mixture(t);
+      timer.lap(StepTimer.Phase.POLICY);
+      mixer.drawBatch(t, config.batchSize(), batch);
+      for (int i = 0; i < batch.size(); i++) {
+        mappedDomains[i] = corpusDomains[batch.domain(i)];
+      }
+      assembler.assemble(mappedDomains, batch.blocks(), batch.size());
+      timer.lap(StepTimer.Phase.DATA);
+      float[] perBlock = state.forwardBackward(assembler.tokens(), batch.size(),
+          assembler.rowLength());
+      double loss = 0;
+      boolean finite = true;
+      for (float l : perBlock) {
+        loss += l;
+        finite &= Float.isFinite(l);
+      }
+      loss /= perBlock.length;
+      timer.lap(StepTimer.Phase.FORWARD_BACKWARD);
+      double lr = schedule.at(t);
+      if (finite) {
+        line.put("gradNorm", state.update(lr));
+      } else {
+        state.discardUpdate();
+      }
+      divergence.record(t, loss, finite);
+      timer.lap(StepTimer.Phase.OPTIMIZER);
+      if (finite) {
+        BlockLosses losses = BlockLosses.of(t, batch.domains(), batch.blocks(), perBlock,
+            perBlock.length);
+        putDomainValues(line, "trainLoss", losses.trainingLoss(domains.size()).loss().toArray(),
+            Split.TRAIN);
+        meter.trained(losses);
+        mixer.observeAfterStep(t, measured.request(), meter);
+      }
+      timer.lap(StepTimer.Phase.POLICY);
+      tokensSeen += (long) batch.size() * corpus.blockLength();
+      line.put("loss", loss).put("lr", lr).put("tokens", tokensSeen).put("skipped", !finite);
+      ObjectNode w = line.putObject("weights");
+      Mixture eff = batch.mixture();
+      for (int i = 0; i < eff.size(); i++) {
+        w.put(eff.names().get(i), eff.weight(i));
+      }
+      double wallMs = timer.writeTo(line);
+      metrics.write(line);
+      step = t + 1;
+      divergence.stopIfDiverged(t);
+      return new MixingTrainer.StepResult(t, loss, lr, perBlock, requested, !finite, wallMs);
+    } catch (EngineException e) {
+      throw EngineFailures.of(e, t, config, state.devices().length);
+    }
+  }
+
+  private void putDomainValues(ObjectNode line, String key, double[] values, Split bpbSplit) {
+    ObjectNode o = line.putObject(key);
+    ObjectNode bpb = bpbSplit == null ? null : line.putObject(key + "Bpb");
+    for (int d = 0; d < values.length; d++) {
+      if (!Double.isNaN(values[d])) {
+        o.put(domains.get(d).name(), values[d]);
+        if (bpb != null) {
+          bpb.put(domains.get(d).name(), corpus.bitsPerByte(values[d], corpusDomains[d], bpbSplit));
+        }
+      }
+    }
+  }
+
+}
