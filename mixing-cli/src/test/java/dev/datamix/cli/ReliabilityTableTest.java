@@ -22,7 +22,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,25 +52,23 @@ class ReliabilityTableTest {
     return a.toArray(String[]::new);
   }
 
-  private Path copyOfRun(String name) throws IOException {
+  /** A copy of the directory {@code from}, named {@code name} in the test's directory. */
+  private Path copy(Path from, String name) throws IOException {
     Path to = tmp.resolve(name);
-    try (Stream<Path> walk = Files.walk(run)) {
+    try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {
-        Files.copy(p, to.resolve(run.relativize(p).toString()),
-            StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(p, to.resolve(from.relativize(p).toString()));
       }
     }
     return to;
   }
 
+  private Path copyOfRun(String name) throws IOException {
+    return copy(run, name);
+  }
+
   private Path copyOfCorpus(String name) throws IOException {
-    Path to = tmp.resolve(name);
-    try (Stream<Path> walk = Files.walk(corpus)) {
-      for (Path p : walk.toList()) {
-        Files.copy(p, to.resolve(corpus.relativize(p).toString()));
-      }
-    }
-    return to;
+    return copy(corpus, name);
   }
 
   private void cli(String what, String... args) {

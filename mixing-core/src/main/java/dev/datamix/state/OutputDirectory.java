@@ -103,7 +103,12 @@ public record OutputDirectory(String what, List<String> markers, boolean resumab
         + ": choose another directory", dir, false, false);
   }
 
-  private static boolean isEmpty(Path dir) throws IOException {
+  /**
+   * Whether {@code dir} is missing or an empty directory.
+   *
+   * @throws OutputExistsException if it is a file
+   */
+  public static boolean isEmpty(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return true;
     }

@@ -122,19 +122,13 @@ public final class CorpusPreparer {
       throw new IllegalArgumentException("a corpus cannot be resumed: prepare it again with "
           + "overwrite, or into another directory");
     }
-    if (!Files.exists(output) || Files.isDirectory(output) && isEmptyDirectory(output)) {
+    if (!Files.exists(output) || Files.isDirectory(output) && OutputDirectory.isEmpty(output)) {
       return;
     }
     if (existing == ExistingOutput.OVERWRITE && !OUTPUT.markersIn(output).isEmpty()) {
       return; // the new corpus replaces the old one once it is complete
     }
     OUTPUT.claim(output, existing); // throws: something is there, or it is not a corpus
-  }
-
-  private static boolean isEmptyDirectory(Path dir) throws IOException {
-    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-      return s.findAny().isEmpty();
-    }
   }
 
   private static void checkTrainingBlocks(CorpusManifest manifest) {
@@ -311,7 +305,7 @@ public final class CorpusPreparer {
   }
 
   private void replace(Path temp) throws IOException {
-    if (Files.isDirectory(output) && isEmptyDirectory(output)) {
+    if (Files.isDirectory(output) && OutputDirectory.isEmpty(output)) {
       Files.delete(output);
     }
     if (!Files.exists(output)) {
