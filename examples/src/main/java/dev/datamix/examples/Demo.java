@@ -6,6 +6,7 @@ import dev.datamix.shootout.Shootout;
 import dev.datamix.shootout.ShootoutSpec;
 import dev.datamix.report.HtmlReport;
 import dev.datamix.report.RunData;
+import dev.datamix.run.RunDirectory;
 import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.Json;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class Demo {
       Path dir = o.out().resolve("runs").resolve(e.label() + "-s" + o.seed());
       RunData data = RunData.read(dir);
       runs.add(data);
-      JsonNode result = Json.read(dir.resolve("result.json"));
+      JsonNode result = new RunDirectory(dir).readResult();
       JsonNode last = data.lastPoint();
       double[] w = new double[data.domains().size()];
       for (int d = 0; d < w.length; d++) {

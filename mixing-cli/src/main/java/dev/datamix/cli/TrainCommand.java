@@ -8,6 +8,7 @@ import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.report.HtmlReport;
 import dev.datamix.report.RunData;
+import dev.datamix.run.RunDirectory;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,6 +124,6 @@ public final class TrainCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  %-16s %.4f nats/token  %.4f bits/byte%n",
           t.domains().get(d).name(), loss[d], t.bitsPerByte(loss[d], d, Split.VALIDATION));
     }
-    out.println("metrics: " + run.resolve("metrics.jsonl"));
+    out.println("metrics: " + new RunDirectory(run).metrics());
   }
 }

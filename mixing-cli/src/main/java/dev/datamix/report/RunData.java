@@ -76,7 +76,7 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
     Path name = runDirectory.toAbsolutePath().normalize().getFileName();
     return new RunData(name == null ? runDirectory.toString() : name.toString(), runDirectory,
         steps, tokens, lr, loss, weights, trainLoss, heldOut, curve,
-        latestPolicy(runDirectory.resolve("checkpoints")));
+        latestPolicy(run.checkpoints()));
   }
 
   /**
@@ -87,14 +87,14 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
    * @throws IllegalArgumentException if there is none
    */
   public static List<Path> findRuns(Path path) throws IOException {
-    if (Files.isRegularFile(path.resolve("metrics.jsonl"))) {
+    if (Files.isRegularFile(new RunDirectory(path).metrics())) {
       return List.of(path);
     }
     Path parent = Files.isDirectory(path.resolve("runs")) ? path.resolve("runs") : path;
     List<Path> runs = new ArrayList<>();
     if (Files.isDirectory(parent)) {
       try (var s = Files.list(parent)) {
-        s.filter(p -> Files.isRegularFile(p.resolve("metrics.jsonl"))).sorted()
+        s.filter(p -> Files.isRegularFile(new RunDirectory(p).metrics())).sorted()
             .forEach(runs::add);
       }
     }

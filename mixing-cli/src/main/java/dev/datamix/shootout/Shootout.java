@@ -176,7 +176,7 @@ public final class Shootout {
     trainerJson.put("seed", seed);
     trainerJson.put("checkpointEvery", 0);
     TrainingConfig cfg = TrainingConfig.fromJson(trainerJson);
-    boolean resume = Files.exists(runDir.resolve("checkpoints").resolve("latest"));
+    boolean resume = new RunDirectory(runDir).hasCheckpoint();
     MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
         .setPolicy(entry.policy()).setRunDirectory(runDir);
     if (resume) {

@@ -30,7 +30,8 @@ public final class ShootoutReport {
       String label = p.get("label").asText();
       byLabel.put(label, new ArrayList<>());
       for (JsonNode seed : spec.get("seeds")) {
-        Path r = out.resolve("runs").resolve(label + "-s" + seed.asLong()).resolve("result.json");
+        Path r = new RunDirectory(out.resolve("runs").resolve(label + "-s" + seed.asLong()))
+            .result();
         if (Files.exists(r)) {
           byLabel.get(label).add(Json.read(r));
         } else {

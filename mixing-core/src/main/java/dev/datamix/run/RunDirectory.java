@@ -60,6 +60,11 @@ public record RunDirectory(Path path) {
     return path.resolve(CHECKPOINTS);
   }
 
+  /** Whether the run has a checkpoint to resume ({@code checkpoints/latest} exists). */
+  public boolean hasCheckpoint() {
+    return Files.exists(checkpoints().resolve("latest"));
+  }
+
   /** Every step's metrics; empty if there are none. */
   public List<ObjectNode> readMetrics() throws IOException {
     return readLines(metrics());

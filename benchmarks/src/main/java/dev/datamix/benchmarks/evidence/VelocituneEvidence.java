@@ -11,6 +11,7 @@ import dev.datamix.corpus.Corpus;
 import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.djl.workflow.VelocituneWorkflow;
+import dev.datamix.run.RunDirectory;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ public final class VelocituneEvidence {
       if (pretrainSteps > 0) {
         // continual pre-training: a base model trained on other domains first
         base = out.resolve("pretrain");
-        if (!Files.exists(base.resolve("checkpoints").resolve("latest"))) {
+        if (!new RunDirectory(base).hasCheckpoint()) {
           ObjectNode pre = trainer.deepCopy();
           pre.put("steps", pretrainSteps);
           ArrayNode pd = pre.putArray("trainDomains");
@@ -128,8 +129,8 @@ public final class VelocituneEvidence {
     for (ShootoutSpec.Entry e : entries) {
       List<double[]> perSeed = new ArrayList<>();
       for (long seed : seedList) {
-        JsonNode r = Json.read(shoot.resolve("runs").resolve(e.label() + "-s" + seed)
-            .resolve("result.json"));
+        JsonNode r = new RunDirectory(shoot.resolve("runs").resolve(e.label() + "-s" + seed))
+            .readResult();
         JsonNode curve = r.get("curve");
         JsonNode start = curve.get(0).get("nats");
         JsonNode end = curve.get(curve.size() - 1).get("nats");

@@ -123,7 +123,6 @@ final class Checkpoint {
   static Path write(Path root, long step, JsonNode state, List<Tensor> params, List<Tensor> moments,
       CheckpointIo io) throws IOException {
     Files.createDirectories(root);
-    removeTemporaries(root);
     String name = String.format("step-%09d", step);
     Path dir = root.resolve(name);
     Path pointer = root.resolve("latest");
@@ -154,7 +153,7 @@ final class Checkpoint {
           + (previous == null ? "there is no earlier checkpoint"
               : "latest still names the earlier " + previous), e);
     } finally {
-      removeTemporaries(root);
+      removeTemporaries(root); // this write's, and any a crashed write left behind
     }
   }
 

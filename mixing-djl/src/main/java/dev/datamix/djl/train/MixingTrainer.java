@@ -23,7 +23,6 @@ import dev.datamix.schedule.LearningRateSchedule;
 import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
-import dev.datamix.state.OutputDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -52,9 +51,6 @@ import java.util.Locale;
  * continues so that losses and mixtures match an uninterrupted run step for step.
  */
 public final class MixingTrainer implements AutoCloseable {
-  /** The run kind of output directory: recognised by its metrics or checkpoints. */
-  public static final OutputDirectory RUN_DIRECTORY =
-      new OutputDirectory("run directory", List.of("metrics.jsonl", "checkpoints"), true);
 
   private final Corpus corpus;
   private final TrainingConfig config;
@@ -117,9 +113,9 @@ public final class MixingTrainer implements AutoCloseable {
         state.devices()[0], domains, evaluator, probe, mixer.policy().name());
     steps = new TrainingStep(corpus, config, corpusDomains, domains, mixer, meter, state,
         schedule, new BatchAssembler(corpus, Split.TRAIN, config.batchSize()));
-    RUN_DIRECTORY.claim(runDir, b.existing); // after every check above: nothing deleted in vain
+    RunDirectory.KIND.claim(runDir, b.existing); // after every check above: nothing deleted in vain
     if (b.existing == ExistingOutput.RESUME) {
-      restore(Checkpoint.latest(runDir.resolve("checkpoints")));
+      restore(Checkpoint.latest(new RunDirectory(runDir).checkpoints()));
     } else if (b.initialWeights != null) {
       loadWeights(b.initialWeights);
     }
@@ -266,7 +262,7 @@ public final class MixingTrainer implements AutoCloseable {
   public Path saveCheckpoint() throws IOException {
     metrics.flush();
     List<List<Checkpoint.Tensor>> tensors = state.export();
-    return Checkpoint.save(runDir.resolve("checkpoints"), new Checkpoint.Contents(steps.step,
+    return Checkpoint.save(new RunDirectory(runDir).checkpoints(), new Checkpoint.Contents(steps.step,
         modelJson(), config.toJson(), corpusIdentity(), mixer.snapshot(),
         ResumeCheck.digest(schedule, steps.step), steps.tokensSeen, steps.divergence.inARow(),
         steps.phaseIndex,
@@ -291,7 +287,8 @@ public final class MixingTrainer implements AutoCloseable {
   /** Loads only the model weights of another run's checkpoint (same model shape). */
   private void loadWeights(Path otherRun) throws IOException {
     state.setParameters(Checkpoint.loadParameters(
-        Checkpoint.latest(otherRun.resolve("checkpoints")), modelJson(), state.shapes("")));
+        Checkpoint.latest(new RunDirectory(otherRun).checkpoints()), modelJson(),
+        state.shapes("")));
   }
 
   private void restore(Path dir) throws IOException {

@@ -142,7 +142,7 @@ final class ModelState implements AutoCloseable {
 
   /** AdamW's update counter. */
   long optimizerUpdates() {
-    return optimizer.exportState().updates();
+    return optimizer.updates();
   }
 
   /** Sets every parameter on every device; returns the copies, per parameter. */

@@ -12,6 +12,7 @@ import dev.datamix.mixture.Mixture;
 import dev.datamix.mixture.Mixtures;
 import dev.datamix.scaling.DataScalingFit;
 import dev.datamix.scaling.ScalingLawFitter;
+import dev.datamix.run.RunDirectory;
 import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.IncompatibleStateException;
@@ -178,7 +179,7 @@ public final class VelocituneWorkflow {
       case INITIAL -> dir.resolve("initial.json");
       case PROXY -> dir.resolve("proxy.json");
       case FIT -> dir.resolve("fits.json");
-      case TRAIN -> dir.resolve("train").resolve("result.json");
+      case TRAIN -> new RunDirectory(dir.resolve("train")).result();
     };
   }
 
@@ -187,7 +188,7 @@ public final class VelocituneWorkflow {
       boolean resumable) {
     MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(corpus).setPolicy(policy)
         .optConfig(cfg).setRunDirectory(runDir);
-    if (resumable && Files.exists(runDir.resolve("checkpoints").resolve("latest"))) {
+    if (resumable && new RunDirectory(runDir).hasCheckpoint()) {
       return b.resume();
     }
     b.overwrite(); // the stage's own run directory, left by an earlier attempt at this stage
