@@ -1,5 +1,6 @@
 package dev.datamix.cli;
 
+import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.OutputExistsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,20 @@ public final class Datamix implements Runnable {
           ? "--resume to continue it, or " : "") + "--overwrite to delete it and start again";
     }
     return e.getMessage();
+  }
+
+  /**
+   * What to do with existing work, from a command's {@code --resume} and {@code --overwrite}.
+   *
+   * @throws CommandLine.ParameterException if both are given
+   */
+  static ExistingOutput outputMode(CommandLine command, boolean resume, boolean overwrite) {
+    if (resume && overwrite) {
+      throw new CommandLine.ParameterException(command,
+          "--resume and --overwrite exclude each other");
+    }
+    return resume ? ExistingOutput.RESUME
+        : overwrite ? ExistingOutput.OVERWRITE : ExistingOutput.REFUSE;
   }
 
   @Override

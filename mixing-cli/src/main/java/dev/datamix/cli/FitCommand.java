@@ -73,10 +73,7 @@ public final class FitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (resume && overwrite) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--resume and --overwrite exclude each other");
-    }
+    ExistingOutput mode = Datamix.outputMode(spec.commandLine(), resume, overwrite);
     JsonNode extra = Json.parse(policyConfig);
     if (!extra.isObject()) {
       throw new CommandLine.ParameterException(spec.commandLine(),
@@ -88,8 +85,7 @@ public final class FitCommand implements Callable<Integer> {
       VelocituneWorkflow w = new VelocituneWorkflow(c, out, config,
           (ObjectNode) extra, proxyFraction, fitPoints, startFrom, print);
       Stage last = train ? Stage.TRAIN : Stage.FIT;
-      w.claim(resume ? ExistingOutput.RESUME
-          : overwrite ? ExistingOutput.OVERWRITE : ExistingOutput.REFUSE);
+      w.claim(mode);
       w.runMissing(last);
       Path specFile = out.resolve("velocitune.json");
       AtomicFiles.writeString(specFile, Json.write(w.velocituneSpec()));

@@ -59,13 +59,9 @@ public final class ShootoutCommand implements Callable<Integer> {
     if (corpus != null) {
       s = s.withCorpus(corpus);
     }
-    if (resume && overwrite) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--resume and --overwrite exclude each other");
-    }
+    ExistingOutput mode = Datamix.outputMode(spec.commandLine(), resume, overwrite);
     if (!reportOnly) {
-      new Shootout(s, out, System.err).run(resume ? ExistingOutput.RESUME
-          : overwrite ? ExistingOutput.OVERWRITE : ExistingOutput.REFUSE);
+      new Shootout(s, out, System.err).run(mode);
     }
     ShootoutReport.write(out);
     HtmlReport.write(RunData.readAll(out), "datamix shoot-out " + out, out.resolve("report.html"));
