@@ -224,8 +224,8 @@ public final class AdamW implements ParameterServer {
       NDArray[] m = moments(firstMoment, p.getId(), copies);
       NDArray[] v = moments(secondMoment, p.getId(), copies);
       for (int d = 0; d < copies.length; d++) {
-        m[d].set(state.firstMoments().get(i));
-        v[d].set(state.secondMoments().get(i));
+        TensorCopy.into(m[d], state.firstMoments().get(i));
+        TensorCopy.into(v[d], state.secondMoments().get(i));
       }
     }
     updates = state.updates();

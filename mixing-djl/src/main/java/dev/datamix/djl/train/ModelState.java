@@ -153,7 +153,7 @@ final class ModelState implements AutoCloseable {
       NDArray[] perDevice = new NDArray[devices.length];
       for (int d = 0; d < devices.length; d++) {
         perDevice[d] = ps.getValue(order.get(i), devices[d], true);
-        perDevice[d].set(values.get(i));
+        TensorCopy.into(perDevice[d], values.get(i));
       }
       copies.add(perDevice);
     }
