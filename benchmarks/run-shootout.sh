@@ -9,5 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cp=$(benchmarks/classpath.sh)
 java -Xmx4g -Djava.awt.headless=true -Dai.djl.offline=true \
+  -Ddatamix.command="benchmarks/run-shootout.sh $*" \
   -cp "$cp" \
   dev.datamix.shootout.Shootout "$@"

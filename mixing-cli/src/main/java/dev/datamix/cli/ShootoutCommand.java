@@ -61,7 +61,8 @@ public final class ShootoutCommand implements Callable<Integer> {
     }
     ExistingOutput mode = Datamix.outputMode(spec.commandLine(), resume, overwrite);
     if (!reportOnly) {
-      new Shootout(s, out, System.err).run(mode);
+      new Shootout(s, out, System.err).command("datamix " + String.join(" ",
+          spec.commandLine().getParseResult().originalArgs())).run(mode);
     }
     ShootoutReport.write(out);
     HtmlReport.write(RunData.readAll(out), "datamix shoot-out " + out, out.resolve("report.html"));

@@ -107,6 +107,13 @@ public final class HtmlReport {
       h.append("<p>policy <code>").append(escape(r.policy().toString()))
           .append("</code></p>\n");
     }
+    if (!r.notices().isEmpty()) {
+      h.append("<p>The policy said:</p>\n<ul class=\"notices\">\n");
+      for (String n : r.notices()) {
+        h.append("<li>").append(escape(n)).append("</li>\n");
+      }
+      h.append("</ul>\n");
+    }
     h.append("<div class=\"charts\">\n");
     Chart weights = new Chart("Mixture weights", "step", "weight").yRange(0, 1);
     r.weights().forEach((d, w) -> weights.line(d, r.steps(), w));

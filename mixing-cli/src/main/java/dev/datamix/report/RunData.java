@@ -31,10 +31,13 @@ import java.util.Map;
  * @param curve the points of {@code curve.jsonl}, empty when there is none
  * @param policy the policy spec {@code {"policy", "config"}} of the run's latest checkpoint, or
  *     null when it has none
+ * @param notices what the policy said it cannot do ({@code "notices"} of the metrics lines), as
+ *     {@code "step N: sentence"}
  */
 public record RunData(String name, Path directory, double[] steps, double[] tokens,
     double[] learningRate, double[] loss, Map<String, double[]> weights,
-    Map<String, double[]> trainLoss, Map<String, double[]> heldOut, List<JsonNode> curve, JsonNode policy) {
+    Map<String, double[]> trainLoss, Map<String, double[]> heldOut, List<JsonNode> curve, JsonNode policy,
+    List<String> notices) {
 
   /**
    * Reads a run directory.
@@ -62,8 +65,12 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
     Map<String, double[]> weights = new LinkedHashMap<>();
     Map<String, double[]> trainLoss = new LinkedHashMap<>();
     Map<String, double[]> heldOut = new LinkedHashMap<>();
+    List<String> notices = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       JsonNode l = lines.get(i);
+      for (JsonNode notice : l.path("notices")) {
+        notices.add("step " + l.get("step").asLong() + ": " + notice.asText());
+      }
       steps[i] = l.get("step").asDouble();
       tokens[i] = l.path("tokens").asDouble(Double.NaN);
       lr[i] = l.path("lr").asDouble(Double.NaN);
@@ -76,7 +83,7 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
     Path name = runDirectory.toAbsolutePath().normalize().getFileName();
     return new RunData(name == null ? runDirectory.toString() : name.toString(), runDirectory,
         steps, tokens, lr, loss, weights, trainLoss, heldOut, curve,
-        latestPolicy(run.checkpoints()));
+        latestPolicy(run.checkpoints()), List.copyOf(notices));
   }
 
   /**

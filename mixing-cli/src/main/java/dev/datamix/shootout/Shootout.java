@@ -34,7 +34,9 @@ import java.util.Locale;
  *
  * <p>Output directory: {@code spec.json}, {@code corpus/} (for the demo corpus), {@code
  * runs/<label>-s<seed>/} ({@code metrics.jsonl}, {@code curve.jsonl}, {@code result.json},
- * checkpoints), {@code report.md}, {@code plots/}.
+ * checkpoints), {@code provenance.json} (command, commit, date and machine of every invocation),
+ * {@code report.md}, {@code plots/}. A run's {@code result.json} holds everything the report
+ * reads: its curve, median step times, weight trace and final whole-test-split evaluation.
  */
 public final class Shootout {
   /** The shoot-out kind of output directory: recognised by its spec or its runs. */
@@ -43,6 +45,7 @@ public final class Shootout {
   private final ShootoutSpec spec;
   private final Path out;
   private final PrintStream progress;
+  private String command = Provenance.command("java " + Shootout.class.getName());
 
   /**
    * @param spec what to run
@@ -85,7 +88,8 @@ public final class Shootout {
     if (corpus != null) {
       spec = spec.withCorpus(corpus);
     }
-    Shootout s = new Shootout(spec, outDir, System.err);
+    Shootout s = new Shootout(spec, outDir, System.err).command(Provenance.command(
+        "java " + Shootout.class.getName() + " " + String.join(" ", args)));
     if (!reportOnly) {
       s.run(mode);
     }
@@ -116,6 +120,7 @@ public final class Shootout {
           Json.read(specFile));
     }
     AtomicFiles.writeString(specFile, Json.write(specJson));
+    recordInvocation();
     Path corpusDir = corpusDirectory();
     List<Path> results = new ArrayList<>();
     int total = spec.policies().size() * spec.seeds().size();
@@ -136,6 +141,25 @@ public final class Shootout {
       }
     }
     return results;
+  }
+
+  /** Appends this invocation's provenance to {@code provenance.json}. */
+  private void recordInvocation() throws IOException {
+    Path file = out.resolve(ShootoutReport.PROVENANCE);
+    ObjectNode o = Files.exists(file) ? (ObjectNode) Json.read(file) : Json.object();
+    ArrayNode runs = o.has("invocations") ? (ArrayNode) o.get("invocations")
+        : o.putArray("invocations");
+    runs.add(Provenance.capture(command).toJson());
+    AtomicFiles.writeString(file, Json.write(o));
+  }
+
+  /**
+   * Sets the command line recorded in the report's provenance (by default the one passed to the
+   * scripts as {@code -Ddatamix.command}, or this class's name).
+   */
+  public Shootout command(String commandLine) {
+    this.command = commandLine;
+    return this;
   }
 
   private ObjectNode toJson() {
@@ -205,9 +229,37 @@ public final class Shootout {
       result.put("wallSeconds", curve.get(curve.size() - 1).path("wallSeconds").asDouble());
       ArrayNode c = result.putArray("curve");
       curve.forEach(c::add);
-      result.set("time", medianTimes(new RunDirectory(runDir).readMetrics()));
+      List<ObjectNode> metrics = new RunDirectory(runDir).readMetrics();
+      result.set("time", medianTimes(metrics));
+      result.set("weightTrace", weightTrace(metrics));
+      ArrayNode notices = result.putArray("notices");
+      for (ObjectNode l : metrics) {
+        for (JsonNode n : l.path("notices")) {
+          notices.addObject().put("step", l.path("step").asLong()).put("notice", n.asText());
+        }
+      }
+      log("[%d/%d] %s seed %d: final evaluation on every test block", index, total,
+          entry.label(), seed);
+      result.set("final", t.evaluateWholeSplit(Split.TEST).toJson());
       AtomicFiles.writeString(new RunDirectory(runDir).result(), Json.write(result));
     }
+  }
+
+  /** Every step's mixture weights: {@code {"steps": [...], "weights": {domain: [...]}}}. */
+  private static ObjectNode weightTrace(List<ObjectNode> lines) {
+    ObjectNode o = Json.object();
+    ArrayNode steps = o.putArray("steps");
+    ObjectNode weights = o.putObject("weights");
+    for (ObjectNode l : lines) {
+      steps.add(l.path("step").asLong());
+      l.path("weights").fields().forEachRemaining(w -> {
+        if (!weights.has(w.getKey())) {
+          weights.putArray(w.getKey());
+        }
+        ((ArrayNode) weights.get(w.getKey())).add(w.getValue().asDouble());
+      });
+    }
+    return o;
   }
 
   private static ObjectNode medianTimes(List<ObjectNode> lines) {

@@ -94,6 +94,21 @@ public final class ContinualPolicy extends AbstractMixingPolicy {
     }
   }
 
+  /** Every phase that starts at or after the run's last step never runs. */
+  @Override
+  public List<String> planNotices() {
+    List<String> out = new ArrayList<>();
+    long total = context().totalSteps();
+    for (PhasePlan p : phases) {
+      if (total > 0 && p.start() >= total) {
+        out.add(String.format(java.util.Locale.ROOT, "continual: phase '%s' starts at step %d, "
+            + "but the run has %d steps (0 to %d): it never runs; its domains %s are not "
+            + "trained on by it", p.name(), p.start(), total, total - 1, p.domains()));
+      }
+    }
+    return out;
+  }
+
   @Override
   public Set<SignalKind> possibleSignals() {
     Set<SignalKind> s = EnumSet.noneOf(SignalKind.class);

@@ -34,8 +34,9 @@ import java.util.Set;
  * go through phases, each measured in epochs over the domain's eligible blocks: Learn ({@code p1}
  * epochs over all blocks, recording each block's loss) → Focus (drop the {@code s1} lowest-loss
  * blocks, {@code p2} epochs on the rest) → Review (all blocks again for {@code p3} epochs,
- * re-recording) → Focus (drop {@code s2}, {@code reps × p4} epochs), then the last phase goes on
- * (docs/algorithms.md §4). Losses come from the trainer's per-block loss vector (no extra pass) and
+ * re-recording) → Focus (drop {@code s2}, {@code reps × p4} epochs) (docs/algorithms.md §4). The
+ * paper's run ends there; in a longer run the last Review–Focus pair repeats, so the selection
+ * keeps following the blocks that are hard now. Losses come from the trainer's per-block loss vector (no extra pass) and
  * are averaged over the visits of a phase; blocks a phase never visited are kept, not dropped.
  *
  * <p>Selection is a quickselect top-k ({@code hard}, the v1 paper's rule and the default) or
@@ -55,6 +56,9 @@ public final class LfrPolicy extends AbstractMixingPolicy {
 
   /** One phase of the schedule. */
   record PhaseSpec(Kind kind, double epochs, double drop) {}
+
+  /** The phase a domain returns to when its schedule is complete: the Review. */
+  private static final int REVIEW_AGAIN = 2;
 
   private final List<PhaseSpec> schedule;
   private final boolean soft;
@@ -87,6 +91,22 @@ public final class LfrPolicy extends AbstractMixingPolicy {
     generations = new long[k];
     kept = new int[k][];
     selections = new BlockSelection[k];
+  }
+
+  /** A Learn phase longer than the run (see {@link LfrPlan}), and the domain policy's own. */
+  @Override
+  public List<String> planNotices() {
+    List<String> out = new ArrayList<>(LfrPlan.notices(context(), schedule.get(0).epochs(),
+        inner == null));
+    if (inner != null) {
+      out.addAll(inner.planNotices());
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> stepNotices(long step) {
+    return inner == null ? List.of() : inner.stepNotices(step);
   }
 
   @Override
@@ -135,11 +155,11 @@ public final class LfrPolicy extends AbstractMixingPolicy {
 
   private void advance(int d) {
     PhaseSpec current = schedule.get(phase[d]);
-    if (phase[d] == schedule.size() - 1
-        || drawn[d] < Math.ceil(current.epochs() * eligible(d))) {
+    if (drawn[d] < Math.ceil(current.epochs() * eligible(d))) {
       return;
     }
-    phase[d]++;
+    // past the last phase, the Review–Focus pair repeats: fresh losses, a fresh selection
+    phase[d] = phase[d] + 1 < schedule.size() ? phase[d] + 1 : REVIEW_AGAIN;
     drawn[d] = 0;
     PhaseSpec next = schedule.get(phase[d]);
     generations[d]++;

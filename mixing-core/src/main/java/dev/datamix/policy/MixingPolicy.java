@@ -126,6 +126,30 @@ public interface MixingPolicy extends BlockSelector {
   }
 
   /**
+   * What in this policy's plan cannot take effect within the run it was created for ({@link
+   * PolicyContext#totalSteps()} steps of {@link PolicyContext#blocksPerStep()} blocks), one
+   * sentence each, naming the config key and the figures: LFR whose Learn phase outlasts the run,
+   * a continual phase that starts after the last step. A policy that cannot act at all within the
+   * budget would otherwise train exactly like a static mix without a word. The trainer logs them
+   * when a run starts, writes them to the first step's line of {@code metrics.jsonl} ({@code
+   * "notices"}), and the reports show them. The default: none.
+   */
+  default List<String> planNotices() {
+    return List.of();
+  }
+
+  /**
+   * What happened at {@code step} that limits what this policy can still do, one sentence each
+   * (Velocitune: a domain whose velocity reached 0 gets no more weight from its gap). Called
+   * after step {@code step}'s last observation; a function of the state, so a restored policy
+   * says the same. The trainer writes them to that step's line of {@code metrics.jsonl} ({@code
+   * "notices"}) and logs them. The default: none.
+   */
+  default List<String> stepNotices(long step) {
+    return List.of();
+  }
+
+  /**
    * The complete state as JSON: policy name, config, domain names, current step and the policy's
    * own counters and weights. Doubles are stored exactly.
    */

@@ -22,6 +22,7 @@ public final class Simulation {
   private final BlockBatch batch;
   private long nextStep;
   private SimulatedLearner.StepResult lastStep;
+  private SignalMeter view;
 
   /**
    * @param mixer the policy and sampler, over the learner's domains
@@ -40,6 +41,17 @@ public final class Simulation {
     this.learner = learner;
     this.batchSize = batchSize;
     this.batch = new BlockBatch(batchSize);
+    this.view = meter;
+  }
+
+  /**
+   * Passes every measurement through {@code view} before the policy sees it (a test that drops
+   * or spoils signals, as a real trainer's probes sometimes do); {@code view} gets the learner's
+   * own meter.
+   */
+  public Simulation measuredThrough(java.util.function.UnaryOperator<SignalMeter> view) {
+    this.view = view.apply(meter);
+    return this;
   }
 
   /** Continues a simulation from {@code step} (after restoring the mixer and copying a learner). */
@@ -73,11 +85,11 @@ public final class Simulation {
   /** Runs one step. */
   public StepRecord step() {
     long t = nextStep++;
-    DataMixer.Measured measured = mixer.measureBeforeStep(t, meter);
+    DataMixer.Measured measured = mixer.measureBeforeStep(t, view);
     Mixture requested = mixer.mixture(t);
     mixer.drawBatch(t, batchSize, batch);
     lastStep = learner.train(batch);
-    mixer.observeAfterStep(t, measured.request(), meter);
+    mixer.observeAfterStep(t, measured.request(), view);
     return new StepRecord(t, requested, batch.mixture(), batch.domains(), batch.blocks(),
         measured.heldOut() == null ? null : measured.heldOut().loss(), measured.request());
   }

@@ -2,6 +2,7 @@ package dev.datamix.velocitune;
 
 import dev.datamix.policy.Horizon;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.config.ConfigKey;
 import dev.datamix.config.PolicyConfig;
@@ -17,6 +18,7 @@ import dev.datamix.signal.Observation;
 import dev.datamix.signal.SignalKind;
 import dev.datamix.signal.SignalRequest;
 import dev.datamix.mixture.WeightsConfig;
+import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
 import dev.datamix.state.StateReader;
 import java.lang.System.Logger.Level;
@@ -56,6 +58,7 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
   private double[] initial;
   private double[] weights;
   private double[] velocity;
+  private long[] firstZero;
   private long updates;
 
   private VelocitunePolicy(PolicyContext context, PolicyConfig config, double[] start,
@@ -71,6 +74,8 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
     this.weights = start.clone();
     this.velocity = new double[start.length];
     java.util.Arrays.fill(velocity, 1.0);
+    this.firstZero = new long[start.length];
+    java.util.Arrays.fill(firstZero, -1);
   }
 
   @Override
@@ -125,7 +130,42 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
     }
     weights = w;
     velocity = v;
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] == 0 && firstZero[i] < 0) {
+        firstZero[i] = o.step();
+      }
+    }
     updates++;
+  }
+
+  /**
+   * The domains whose velocity first reached 0 at {@code step}: their loss is at or below the
+   * target, so from then on their weight only decays (unless the loss rises again).
+   */
+  @Override
+  public List<String> stepNotices(long step) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < firstZero.length; i++) {
+      if (firstZero[i] == step) {
+        out.add(String.format(Locale.ROOT, "velocitune: domain '%s' reached velocity 0 at step "
+            + "%d (loss at or below its target %.4f); %d of %d domains are at 0 now",
+            domainNames().get(i), step, targets[i], zeroNow(), firstZero.length));
+      }
+    }
+    return out;
+  }
+
+  private int zeroNow() {
+    int n = 0;
+    for (double v : velocity) {
+      n += v == 0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** The step at which each domain's velocity first reached 0, or -1 (not yet). */
+  public long[] firstZeroVelocitySteps() {
+    return firstZero.clone();
   }
 
   private double[] velocities(double[] loss) {
@@ -177,6 +217,10 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
       state.set("initial", Json.doubles(initial));
     }
     state.put("updates", updates);
+    ArrayNode zero = state.putArray("firstZero");
+    for (long z : firstZero) {
+      zero.add(z);
+    }
   }
 
   @Override
@@ -186,6 +230,19 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
     double[] init = state.node().has("initial") ? state.getDoubles("initial", domainCount())
         : configuredInitial == null ? null : configuredInitial.clone();
     long u = state.getLong("updates");
+    long[] z = new long[domainCount()];
+    java.util.Arrays.fill(z, -1);
+    if (state.node().has("firstZero")) {
+      JsonNode a = state.field("firstZero");
+      if (a.size() != z.length) {
+        throw new IncompatibleStateException("velocitune state 'firstZero' expected " + z.length
+            + " values but found " + a.size());
+      }
+      for (int i = 0; i < z.length; i++) {
+        z[i] = a.get(i).asLong();
+      }
+    }
+    firstZero = z;
     weights = w;
     velocity = v;
     initial = init;

@@ -1,7 +1,8 @@
 package dev.datamix.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,9 +14,11 @@ import dev.datamix.policy.MixingPolicy;
 import dev.datamix.policy.PolicyContext;
 import dev.datamix.run.DataMixer;
 import dev.datamix.sampler.SamplerOptions;
+import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
 import dev.datamix.signal.SignalKind;
+import dev.datamix.signal.SignalMeter;
 import dev.datamix.signal.SignalRequest;
 import dev.datamix.sim.SimulatedLearner;
 import dev.datamix.sim.Simulation;
@@ -23,8 +26,12 @@ import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The behaviour every {@link MixingPolicy} must have. Each policy's test extends this class and
@@ -128,31 +135,108 @@ public abstract class MixingPolicyContractTest {
   }
 
   @Test
-  void snapshotIsStableJson() {
+  void aRestoredPolicySnapshotsExactlyAsTheOriginal() {
     Simulation s = simulation(2);
     s.run(steps() / 3);
-    JsonNode snap = s.mixer().policy().snapshot();
-    assertEquals(Json.write(snap), Json.write(Json.parse(Json.write(snap))));
-    assertEquals(newPolicy(context(2)).name(), snap.get("policy").asText());
+    String early = Json.write(s.mixer().policy().snapshot());
+    MixingPolicy restored = newPolicy(context(2));
+    restored.restore(Json.parse(early));
+    assertEquals(early, Json.write(restored.snapshot()),
+        "every field read back and written again unchanged");
+    assertEquals(newPolicy(context(2)).name(), Json.parse(early).get("policy").asText());
+    s.run(steps() / 3);
+    assertNotEquals(early, Json.write(s.mixer().policy().snapshot()),
+        "the snapshot follows the state as the run goes on");
   }
 
-  @Test
-  void notMeasuredLossesNeverProduceInvalidWeights() {
-    MixingPolicy p = newPolicy(context(4));
-    int k = p.domains().size();
-    for (long t = 0; t < steps(); t++) {
-      SignalRequest r = p.signalsFor(t);
-      if (r.contains(SignalKind.HELD_OUT_LOSS)) {
-        p.observe(new Observation.HeldOutLoss(t, DoubleVector.filled(k, Double.NaN)));
+  /**
+   * Which measurements a spoiled meter drops. "Every other" counts the meter's calls of one kind,
+   * so a policy that measures every {@code m} steps sees measured and unmeasured values in turn.
+   */
+  enum Unmeasured {
+    /** Every domain, every time. */
+    EVERY_DOMAIN,
+    /** Every domain, every other measurement. */
+    EVERY_OTHER_TIME,
+    /** The first domain, every other measurement (measured first, missing later). */
+    FIRST_DOMAIN_EVERY_OTHER_TIME
+  }
+
+  /**
+   * Every signal kind a policy can ask for arrives not measured, as the trainer sends it: a
+   * non-finite held-out loss or block loss as NaN (training loss follows from the block
+   * losses), a non-finite gradient probe as no alignment at all. Weights stay valid throughout.
+   */
+  @ParameterizedTest
+  @EnumSource(Unmeasured.class)
+  void signalsNotMeasuredNeverProduceInvalidWeights(Unmeasured which) {
+    SimulatedLearner learner = newLearner();
+    DataMixer mixer = new DataMixer(newPolicy(context(4)), SamplerOptions.seed(4));
+    Simulation s = new Simulation(mixer, learner, batchSize()).measuredThrough(
+        meter -> new SpoiledMeter(meter, which));
+    for (Simulation.StepRecord r : s.run(steps())) {
+      for (int i = 0; i < r.mixture().size(); i++) {
+        double w = r.mixture().weight(i);
+        assertTrue(Double.isFinite(w) && w >= 0, which + ": step " + r.step() + " weight " + w);
       }
-      Mixture m = p.mixture(t);
-      for (int i = 0; i < k; i++) {
-        assertTrue(Double.isFinite(m.weight(i)) && m.weight(i) >= 0, "weight " + m.weight(i));
+    }
+  }
+
+  /** A meter whose measurements are NaN (or absent) where {@link Unmeasured} says. */
+  private static final class SpoiledMeter implements SignalMeter {
+    private final SignalMeter meter;
+    private final Unmeasured which;
+
+    SpoiledMeter(SignalMeter meter, Unmeasured which) {
+      this.meter = meter;
+      this.which = which;
+    }
+
+    private final long[] calls = new long[3];
+
+    /** Counts a call of measurement kind {@code kind}; true if this call is an odd one. */
+    private boolean oddCall(int kind) {
+      return calls[kind]++ % 2 == 1;
+    }
+
+    private boolean spoiled(boolean oddCall, int domain) {
+      return switch (which) {
+        case EVERY_DOMAIN -> true;
+        case EVERY_OTHER_TIME -> oddCall;
+        case FIRST_DOMAIN_EVERY_OTHER_TIME -> oddCall && domain == 0;
+      };
+    }
+
+    @Override
+    public Observation.HeldOutLoss heldOutLoss(long step) {
+      double[] v = meter.heldOutLoss(step).loss().toArray();
+      boolean odd = oddCall(0);
+      for (int d = 0; d < v.length; d++) {
+        v[d] = spoiled(odd, d) ? Double.NaN : v[d];
       }
-      if (r.contains(SignalKind.TRAINING_LOSS)) {
-        p.observe(new Observation.TrainingLoss(t, DoubleVector.filled(k, Double.NaN),
-            DoubleVector.filled(k, 0)));
+      return new Observation.HeldOutLoss(step, DoubleVector.of(v));
+    }
+
+    @Override
+    public Observation.GradientAlignment gradientAlignment(long step, List<Mixture> probes,
+        boolean fullGram) {
+      Observation.GradientAlignment a = meter.gradientAlignment(step, probes, fullGram);
+      return spoiled(oddCall(1), 0) ? null : a;
+    }
+
+    @Override
+    public BlockLosses batchLosses(long step) {
+      BlockLosses b = meter.batchLosses(step);
+      int[] d = new int[b.size()];
+      long[] blocks = new long[b.size()];
+      float[] losses = new float[b.size()];
+      boolean odd = oddCall(2);
+      for (int i = 0; i < b.size(); i++) {
+        d[i] = b.domain(i);
+        blocks[i] = b.block(i);
+        losses[i] = spoiled(odd, d[i]) ? Float.NaN : b.loss(i);
       }
+      return BlockLosses.of(step, d, blocks, losses, b.size());
     }
   }
 
@@ -233,11 +317,25 @@ public abstract class MixingPolicyContractTest {
 
   @Test
   void possibleSignalsCoverEveryRequest() {
-    MixingPolicy p = newPolicy(context(1));
+    Set<SignalKind> possible = newPolicy(context(1)).possibleSignals();
+    assertNotNull(possible);
+    Set<SignalKind> asked = EnumSet.noneOf(SignalKind.class);
     for (Simulation.StepRecord r : simulation(1).run(steps())) {
-      assertTrue(p.possibleSignals().containsAll(r.request().kinds()),
-          "step " + r.step() + " requested " + r.request() + " beyond " + p.possibleSignals());
+      assertTrue(possible.containsAll(r.request().kinds()),
+          "step " + r.step() + " requested " + r.request() + " beyond " + possible);
+      asked.addAll(r.request().kinds());
     }
-    assertFalse(p.possibleSignals() == null);
+    if (asksForEveryPossibleSignal()) {
+      assertEquals(possible, asked, "every signal the policy says it may ask for, it asks for "
+        + "in a contract run (or the run is too short to show it: override steps())");
+    }
+  }
+
+  /**
+   * Whether a contract run asks for every signal in {@link MixingPolicy#possibleSignals()}; a
+   * policy that routes signals to configurable inner policies answers false.
+   */
+  protected boolean asksForEveryPossibleSignal() {
+    return true;
   }
 }

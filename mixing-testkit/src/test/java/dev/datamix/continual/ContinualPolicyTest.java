@@ -36,6 +36,11 @@ class ContinualPolicyTest {
     protected MixingPolicy newPolicy(PolicyContext c) {
       return REGISTRY.create("continual", c, Json.parse(PLAN));
     }
+
+    @Override
+    protected boolean asksForEveryPossibleSignal() {
+      return false; // it asks for what its phases' policies ask for
+    }
   }
 
   @Nested
@@ -47,6 +52,11 @@ class ContinualPolicyTest {
           + "{\"name\": \"B\", \"domains\": [\"related\", \"noisy\"], \"steps\": 500, "
           + "\"replay\": 0.05, \"policy\": {\"policy\": \"velocitune\", \"config\": "
           + "{\"targetLosses\": {\"related\": 1.6, \"noisy\": 3.7}, \"updateEvery\": 20}}}]}"));
+    }
+
+    @Override
+    protected boolean asksForEveryPossibleSignal() {
+      return false; // it asks for what its phases' policies ask for
     }
   }
 

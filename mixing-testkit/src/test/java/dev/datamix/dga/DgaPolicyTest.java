@@ -45,6 +45,16 @@ class DgaPolicyTest {
     }
   }
 
+  @Nested
+  class ImportanceContract extends MixingPolicyContractTest {
+    @Override
+    protected MixingPolicy newPolicy(PolicyContext c) {
+      return REGISTRY.create("importance", c, Json.parse("{\"scores\": {\"easy\": 1, "
+          + "\"noisy\": 0.5, \"related\": 3, \"hard\": 1, \"small\": 0.2}, "
+          + "\"temperature\": 2}"));
+    }
+  }
+
   static List<Simulation.StepRecord> run(SimulatedLearner learner, JsonNode config, long steps) {
     DataMixer mixer = new DataMixer(REGISTRY.create("dga",
         new PolicyContext(learner.domains(), 1, steps, 16), config), SamplerOptions.seed(1));

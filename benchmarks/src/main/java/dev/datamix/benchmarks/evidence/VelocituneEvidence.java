@@ -150,7 +150,7 @@ public final class VelocituneEvidence {
         for (double[] v : perSeed) {
           col.add(v[i]);
         }
-        row.append(' ').append(ShootoutReport.Stats.of(col).plain(3)).append(" |");
+        row.append(' ').append(dev.datamix.stats.MeanAndSpread.of(col).plain(3)).append(" |");
       }
       md.add(row.toString());
     }

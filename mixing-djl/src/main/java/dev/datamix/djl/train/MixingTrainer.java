@@ -19,6 +19,7 @@ import dev.datamix.policy.PolicyRegistry;
 import dev.datamix.run.DataMixer;
 import dev.datamix.run.RunDirectory;
 import dev.datamix.sampler.SamplerOptions;
+import dev.datamix.signal.SignalKind;
 import dev.datamix.schedule.LearningRateSchedule;
 import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.IncompatibleStateException;
@@ -101,6 +102,12 @@ public final class MixingTrainer implements AutoCloseable {
     PolicyContext context = new PolicyContext(domains, config.seed(), config.steps(),
         config.batchSize());
     MixingPolicy policy = b.registry.create(context, policySpec);
+    if (config.targetDomain().isEmpty()
+        && policy.possibleSignals().contains(SignalKind.GRADIENT_ALIGNMENT)) {
+      throw new IllegalArgumentException("policy '" + policy.name() + "' measures gradient "
+          + "alignment with a target, but the trainer key targetDomain is empty: set "
+          + "targetDomain to the corpus domain to align with (without it the policy cannot act)");
+    }
     mixer = new DataMixer(policy, SamplerOptions.seed(config.seed()));
     state = new ModelState(modelConfig(), config, Devices.select(config.device()));
     model = state.model();
@@ -114,6 +121,9 @@ public final class MixingTrainer implements AutoCloseable {
     steps = new TrainingStep(corpus, config, corpusDomains, domains, mixer, meter, state,
         schedule, new BatchAssembler(corpus, Split.TRAIN, config.batchSize()));
     RunDirectory.KIND.claim(runDir, b.existing); // after every check above: nothing deleted in vain
+    if (b.existing != ExistingOutput.RESUME) {
+      steps.announce(policy.planNotices());
+    }
     if (b.existing == ExistingOutput.RESUME) {
       restore(Checkpoint.latest(new RunDirectory(runDir).checkpoints()));
     } else if (b.initialWeights != null) {
@@ -232,6 +242,15 @@ public final class MixingTrainer implements AutoCloseable {
       scope.suppressNotUsedWarning();
       return e.evaluate(model, state.parameters(), state.manager(), state.devices()[0])[0];
     }
+  }
+
+  /**
+   * The current model on <em>every</em> block of {@code split}, per training domain and for the
+   * target, with a bootstrap standard error over blocks: the final numbers of a run (curves use
+   * the fixed sample of {@code evalBlocksPerDomain} blocks instead).
+   */
+  public SplitEvaluation evaluateWholeSplit(Split split) {
+    return WholeSplit.evaluate(corpus, split, corpusDomains, config, state);
   }
 
   /** The corpus. */

@@ -2,6 +2,7 @@ package dev.datamix.djl.train;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDScope;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.BatchAssembler;
 import dev.datamix.corpus.Corpus;
@@ -14,6 +15,7 @@ import dev.datamix.sampler.BlockBatch;
 import dev.datamix.schedule.LearningRateSchedule;
 import dev.datamix.signal.BlockLosses;
 import dev.datamix.state.Json;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,6 +46,7 @@ final class TrainingStep {
   private final BatchAssembler assembler;
   private final BlockBatch batch;
   private final int[] mappedDomains;
+  private final List<String> pendingNotices = new ArrayList<>();
 
   TrainingStep(Corpus corpus, TrainingConfig config, int[] corpusDomains, List<Domain> domains,
       DataMixer mixer, TrainerMeter meter, ModelState state, LearningRateSchedule schedule,
@@ -60,6 +63,27 @@ final class TrainingStep {
     this.batch = new BlockBatch(config.batchSize());
     this.mappedDomains = new int[config.batchSize()];
     this.divergence = new DivergenceGuard(config);
+  }
+
+  /**
+   * Sentences to write into the next step's metrics line and log, before the policy's own step
+   * notices: the policy's plan notices, at the start of a run.
+   */
+  void announce(List<String> notices) {
+    pendingNotices.addAll(notices);
+  }
+
+  private void writeNotices(ObjectNode line, long t) {
+    List<String> all = new ArrayList<>(pendingNotices);
+    pendingNotices.clear();
+    all.addAll(mixer.policy().stepNotices(t));
+    if (!all.isEmpty()) {
+      ArrayNode a = line.putArray("notices");
+      for (String n : all) {
+        a.add(n);
+        MixingTrainer.warn("step " + t + ": " + n);
+      }
+    }
   }
 
   /** Runs step {@link #step}, writes its metrics line, and advances. */
@@ -120,6 +144,7 @@ final class TrainingStep {
         meter.trained(losses);
         mixer.observeAfterStep(t, measured.request(), meter);
       }
+      writeNotices(line, t);
       timer.lap(StepTimer.Phase.POLICY);
       tokensSeen += (long) batch.size() * corpus.blockLength();
       line.put("loss", loss).put("lr", lr).put("tokens", tokensSeen).put("skipped", !finite);
