@@ -43,4 +43,44 @@ public final class Mixtures {
     }
     return Mixture.normalise(names, w);
   }
+
+  /**
+   * Weights {@code w} (non-negative, not all zero) normalised so that every weight is at least
+   * {@code floor} and the rest keep their proportions: the weights below the floor are raised to
+   * it and the others share what is left, repeated until none is below.
+   *
+   * @throws IllegalArgumentException if {@code floor × K > 1}
+   */
+  public static double[] withFloor(double[] w, double floor) {
+    int k = w.length;
+    if (floor < 0 || floor * k > 1 + 1e-12) {
+      throw new IllegalArgumentException("a floor of " + floor + " on " + k + " domains is "
+          + "impossible: it must be in [0, 1/" + k + "]");
+    }
+    boolean[] fixed = new boolean[k];
+    double[] out = new double[k];
+    while (true) {
+      double free = 0;
+      int fixedCount = 0;
+      for (int i = 0; i < k; i++) {
+        if (fixed[i]) {
+          fixedCount++;
+        } else {
+          free += w[i];
+        }
+      }
+      double share = 1 - fixedCount * floor;
+      boolean changed = false;
+      for (int i = 0; i < k; i++) {
+        out[i] = fixed[i] ? floor : free > 0 ? share * w[i] / free : share / (k - fixedCount);
+        if (!fixed[i] && out[i] < floor) {
+          fixed[i] = true;
+          changed = true;
+        }
+      }
+      if (!changed) {
+        return out;
+      }
+    }
+  }
 }

@@ -68,6 +68,10 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
     this.stepSize = config.get(Provider.STEP_SIZE);
     this.smoothing = config.get(Provider.SMOOTHING);
     this.minWeight = config.get(Provider.MIN_WEIGHT);
+    if (minWeight * start.length > 1) {
+      throw new IllegalArgumentException("config key 'minWeight' of policy 'velocitune' must be "
+          + "at most 1/" + start.length + " with " + start.length + " domains, got " + minWeight);
+    }
     this.configuredInitial = configuredInitial;
     this.targets = targets;
     this.initial = configuredInitial == null ? null : configuredInitial.clone();
@@ -114,15 +118,10 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
     }
     double[] v = velocities(h.loss().toArray());
     double[] w = new double[weights.length];
-    double sum = 0;
     for (int i = 0; i < w.length; i++) {
       w[i] = weights[i] * Math.exp(stepSize * v[i]);
-      sum += w[i];
     }
-    for (int i = 0; i < w.length; i++) {
-      w[i] = Math.max(w[i] / sum, minWeight);
-    }
-    w = Mixture.normalise(domainNames(), w).toArray();
+    w = Mixtures.withFloor(w, minWeight);
     if (smoothing > 0) {
       for (int i = 0; i < w.length; i++) {
         w[i] = smoothing * weights[i] + (1 - smoothing) * w[i];
@@ -281,7 +280,8 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
         "EMA of weights across updates (0 = none, as in the paper)", v -> v >= 0 && v < 1,
         "in [0, 1)");
     static final ConfigKey<Double> MIN_WEIGHT = ConfigKey.number("minWeight", 0.0,
-        "floor on every domain's weight after an update", v -> v >= 0 && v < 1, "in [0, 1)");
+        "floor on every domain's weight after an update (the others keep their proportions); at "
+            + "most 1/K", v -> v >= 0 && v < 1, "in [0, 1)");
 
     private static JsonNode readFits(JsonNode n) {
       if (!n.isObject()) {
