@@ -101,6 +101,27 @@ public final class HtmlReport {
     h.append("</div>\n");
   }
 
+  /** The probes' Gram matrix {@code <g_j, g_k>} of the last step that measured it. */
+  private static void gram(StringBuilder h, JsonNode gram) {
+    JsonNode v = gram.get("values");
+    int m = (int) Math.round(Math.sqrt(v.size()));
+    h.append("<p>Probe gradients' Gram matrix ⟨g<sub>j</sub>, g<sub>k</sub>⟩ at step ")
+        .append(gram.get("step").asLong()).append(" (<code>fullGram</code>)</p>\n<table>");
+    h.append("<tr><th></th>");
+    for (int k = 0; k < m; k++) {
+      h.append("<th>probe ").append(k).append("</th>");
+    }
+    h.append("</tr>\n");
+    for (int j = 0; j < m; j++) {
+      h.append("<tr><th>probe ").append(j).append("</th>");
+      for (int k = 0; k < m; k++) {
+        h.append(String.format(Locale.ROOT, "<td>%.4g</td>", v.get(j * m + k).asDouble()));
+      }
+      h.append("</tr>\n");
+    }
+    h.append("</table>\n");
+  }
+
   private static void run(StringBuilder h, RunData r) {
     h.append("<h2>").append(escape(r.name())).append("</h2>\n");
     if (r.policy() != null) {
@@ -113,6 +134,9 @@ public final class HtmlReport {
         h.append("<li>").append(escape(n)).append("</li>\n");
       }
       h.append("</ul>\n");
+    }
+    if (r.gram() != null) {
+      gram(h, r.gram());
     }
     h.append("<div class=\"charts\">\n");
     Chart weights = new Chart("Mixture weights", "step", "weight").yRange(0, 1);

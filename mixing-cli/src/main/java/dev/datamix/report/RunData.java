@@ -31,13 +31,15 @@ import java.util.Map;
  * @param curve the points of {@code curve.jsonl}, empty when there is none
  * @param policy the policy spec {@code {"policy", "config"}} of the run's latest checkpoint, or
  *     null when it has none
+ * @param gram the last probe Gram matrix a policy asked for ({@code fullGram}): {@code {"step",
+ *     "values"}} with the {@code m × m} values row by row, or null
  * @param notices what the policy said it cannot do ({@code "notices"} of the metrics lines), as
  *     {@code "step N: sentence"}
  */
 public record RunData(String name, Path directory, double[] steps, double[] tokens,
     double[] learningRate, double[] loss, Map<String, double[]> weights,
     Map<String, double[]> trainLoss, Map<String, double[]> heldOut, List<JsonNode> curve, JsonNode policy,
-    List<String> notices) {
+    JsonNode gram, List<String> notices) {
 
   /**
    * Reads a run directory.
@@ -66,8 +68,13 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
     Map<String, double[]> trainLoss = new LinkedHashMap<>();
     Map<String, double[]> heldOut = new LinkedHashMap<>();
     List<String> notices = new ArrayList<>();
+    ObjectNode gram = null;
     for (int i = 0; i < n; i++) {
       JsonNode l = lines.get(i);
+      if (l.has("alignmentGram")) {
+        gram = Json.object().put("step", l.get("step").asLong());
+        gram.set("values", l.get("alignmentGram"));
+      }
       for (JsonNode notice : l.path("notices")) {
         notices.add("step " + l.get("step").asLong() + ": " + notice.asText());
       }
@@ -83,7 +90,7 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
     Path name = runDirectory.toAbsolutePath().normalize().getFileName();
     return new RunData(name == null ? runDirectory.toString() : name.toString(), runDirectory,
         steps, tokens, lr, loss, weights, trainLoss, heldOut, curve,
-        latestPolicy(run.checkpoints()), List.copyOf(notices));
+        latestPolicy(run.checkpoints()), gram, List.copyOf(notices));
   }
 
   /**

@@ -109,6 +109,9 @@ final class TrainingStep {
       }
       if (measured.alignment() != null) {
         line.set("alignment", Json.doubles(measured.alignment().scores().toArray()));
+        if (measured.alignment().gram().size() > 0) {
+          line.set("alignmentGram", Json.doubles(measured.alignment().gram().toArray()));
+        }
       }
       Mixture requested = mixer.mixture(t);
       timer.lap(StepTimer.Phase.POLICY);

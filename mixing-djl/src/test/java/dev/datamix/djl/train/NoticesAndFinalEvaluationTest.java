@@ -68,6 +68,33 @@ class NoticesAndFinalEvaluationTest {
   }
 
   @Test
+  void theFullGramMatrixIsWrittenToTheMetrics() throws IOException {
+    Path run = dir.resolve("gram");
+    try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
+        .optConfig(config("target_mix")).setRunDirectory(run)
+        .setPolicy(Json.parse("{\"policy\": \"dga\", \"config\": {\"updateEvery\": 3, "
+            + "\"fullGram\": true}}")).build()) {
+      t.train();
+      int k = t.domains().size();
+      List<ObjectNode> lines = new RunDirectory(run).readMetrics();
+      for (ObjectNode l : lines) {
+        boolean probed = l.path("step").asLong() % 3 == 0;
+        assertEquals(probed ? k * k : 0, l.path("alignmentGram").size(), l.toString());
+        if (probed) {
+          // symmetric, and its diagonal is the probes' squared norms: non-negative
+          for (int j = 0; j < k; j++) {
+            assertTrue(l.get("alignmentGram").get(j * k + j).asDouble() >= 0);
+            for (int i = 0; i < k; i++) {
+              assertEquals(l.get("alignmentGram").get(j * k + i).asDouble(),
+                  l.get("alignmentGram").get(i * k + j).asDouble(), 1e-6);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void finalNumbersUseEveryTestBlockWithABootstrapError() throws IOException {
     try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
         .optConfig(config("target_mix")).setRunDirectory(dir.resolve("u"))
