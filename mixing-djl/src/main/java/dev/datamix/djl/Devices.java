@@ -21,8 +21,15 @@ public final class Devices {
    *     exist (naming how many were found)
    */
   public static Device[] select(String setting) {
+    return select(setting, Engine.getInstance().getGpuCount());
+  }
+
+  /**
+   * The devices for a device setting on a machine with {@code gpus} GPUs (the engine's count in
+   * {@link #select(String)}; any count in a test).
+   */
+  public static Device[] select(String setting, int gpus) {
     String s = setting.toLowerCase(Locale.ROOT).strip();
-    int gpus = Engine.getInstance().getGpuCount();
     if (s.equals("cpu")) {
       return new Device[] {Device.cpu()};
     }

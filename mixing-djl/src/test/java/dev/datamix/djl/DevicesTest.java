@@ -39,4 +39,17 @@ class DevicesTest {
     assertTrue(bad.getMessage().contains("'tpu'"), bad.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Devices.select("gpu:0"));
   }
+
+  @Test
+  void theSelectionOnAMachineWithFourGpus() {
+    assertArrayEquals(new Device[] {Device.gpu(0), Device.gpu(1), Device.gpu(2), Device.gpu(3)},
+        Devices.select("auto", 4));
+    assertArrayEquals(new Device[] {Device.gpu(0), Device.gpu(1)}, Devices.select("gpu:2", 4));
+    assertArrayEquals(new Device[] {Device.cpu()}, Devices.select("cpu", 4));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Devices.select("gpu:5", 4));
+    assertTrue(e.getMessage().contains("5 GPU(s)") && e.getMessage().contains("reports 4"),
+        e.getMessage());
+    assertArrayEquals(new Device[] {Device.cpu()}, Devices.select("auto", 0));
+  }
 }

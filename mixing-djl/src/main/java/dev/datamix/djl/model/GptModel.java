@@ -136,15 +136,17 @@ public final class GptModel extends AbstractBlock {
     NDArray x = ids.getNDArrayInternal().embedding(ids, wte, SparseFormat.DENSE).head();
     NDArray wpe = ps.getValue(positionEmbedding, device, training);
     x = x.add(wpe.get(new NDIndex(":{}", time)));
-    NDArray mask = time == config.context()
+    // the constants are made on the input's device (the manager's may be another replica's)
+    NDArray mask = (time == config.context()
         ? m.create(causalMask, new Shape(time, time))
         : m.create(causalMask, new Shape(config.context(), config.context()))
-            .get(new NDIndex(":{}, :{}", time, time));
+            .get(new NDIndex(":{}, :{}", time, time))).toDevice(device, false);
     // Not mul(Number) in the layers: DJL's PyTorch engine wraps a scalar's Java buffer without
     // copying and closes the wrapper at once, while autograd keeps the tensor for backward; a GC
     // between forward and backward then frees the memory backward reads (gradients change from
     // run to run). This scalar stays attached to the input's manager until the step ends.
-    NDArray scale = m.create((float) (1.0 / Math.sqrt(config.dModel() / config.heads())));
+    NDArray scale = m.create((float) (1.0 / Math.sqrt(config.dModel() / config.heads())))
+        .toDevice(device, false);
     for (Layer layer : layers) {
       x = layer.forward(ps, x, mask, scale, batch, time, training);
     }

@@ -109,7 +109,8 @@ public final class MixingTrainer implements AutoCloseable {
           + "targetDomain to the corpus domain to align with (without it the policy cannot act)");
     }
     mixer = new DataMixer(policy, SamplerOptions.seed(config.seed()));
-    state = new ModelState(modelConfig(), config, Devices.select(config.device()));
+    state = new ModelState(modelConfig(), config,
+        b.devices != null ? b.devices : Devices.select(config.device()));
     model = state.model();
     evaluator = new HeldOutEvaluator(corpus, Split.VALIDATION, corpusDomains,
         config.evalBlocksPerDomain(), config.evalBatchSize());
@@ -362,6 +363,7 @@ public final class MixingTrainer implements AutoCloseable {
     private ExistingOutput existing = ExistingOutput.REFUSE;
     private Path initialWeights;
     private CheckpointIo checkpointIo = CheckpointIo.fileSystem();
+    private Device[] devices;
 
     private Builder() {}
 
@@ -443,6 +445,22 @@ public final class MixingTrainer implements AutoCloseable {
      */
     public Builder optCheckpointIo(CheckpointIo io) {
       this.checkpointIo = java.util.Objects.requireNonNull(io, "io");
+      return this;
+    }
+
+    /**
+     * Optional: the devices to train on, data-parallel, instead of the config's {@code device}
+     * setting (for a device list chosen by the caller's own launcher).
+     */
+    public Builder optDevices(Device... devices) {
+      if (devices.length == 0) {
+        throw new IllegalArgumentException("optDevices needs at least one device");
+      }
+      if (new java.util.HashSet<>(java.util.Arrays.asList(devices)).size() != devices.length) {
+        throw new IllegalArgumentException("optDevices lists a device twice: "
+            + java.util.Arrays.toString(devices) + "; DJL keeps one parameter copy per device");
+      }
+      this.devices = devices.clone();
       return this;
     }
 

@@ -74,23 +74,42 @@ final class ModelState implements AutoCloseable {
    */
   float[] forwardBackward(int[] tokens, int n, int rowLength) {
     float[] perBlock = new float[n];
-    // not div(Number): its scalar's memory can be freed by a GC before backward (GptModel)
-    NDArray blocks = manager.create((float) n);
+    int[] split = rowsPerReplica(n, devices.length);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       int from = 0;
       for (int k = 0; k < devices.length; k++) {
-        int rows = n / devices.length + (k < n % devices.length ? 1 : 0);
+        int rows = split[k];
         if (rows == 0) {
           continue;
         }
         NDArray losses = ModelBatch.perBlockLoss(model, ps, manager, devices[k], tokens, from,
             rows, rowLength, true);
+        // not div(Number): its scalar's memory can be freed by a GC before backward (GptModel);
+        // made on device k, where the losses are
+        NDArray blocks = manager.create((float) n).toDevice(devices[k], false);
         gc.backward(losses.sum().div(blocks));
         System.arraycopy(losses.toFloatArray(), 0, perBlock, from, rows);
         from += rows;
       }
     }
     return perBlock;
+  }
+
+  /**
+   * How {@code n} rows are split over {@code replicas} devices: contiguous, in device order, the
+   * first {@code n mod replicas} devices one row more. Per-block losses come back in the same
+   * order, so they line up with the batch.
+   */
+  static int[] rowsPerReplica(int n, int replicas) {
+    if (n < 0 || replicas <= 0) {
+      throw new IllegalArgumentException("cannot split " + n + " rows over " + replicas
+          + " devices");
+    }
+    int[] out = new int[replicas];
+    for (int k = 0; k < replicas; k++) {
+      out[k] = n / replicas + (k < n % replicas ? 1 : 0);
+    }
+    return out;
   }
 
   /**
