@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the benchmarks jar and runs a JMH suite, then writes its Markdown table into docs/.
+# Builds the benchmarks jar and runs a JMH suite, then keeps its raw result in docs/benchmarks/<suite>/
+# and writes its Markdown table into docs/benchmarks-<suite>.md (regenerated from the raw files by a test).
 #   benchmarks/run-jmh.sh sampler     # SamplerBenchmark + WeightChangeBenchmark -> docs/benchmarks-sampler.md
 #   benchmarks/run-jmh.sh data        # BatchAssemblyBenchmark -> docs/benchmarks-data.md
 #   benchmarks/run-jmh.sh policies    # PolicyDecisionBenchmark -> docs/benchmarks-policies.md
@@ -23,5 +24,6 @@ mkdir -p benchmarks/results
 json="benchmarks/results/$suite.json"
 java -jar benchmarks/target/benchmarks.jar "$pattern" -rf json -rff "$json" "$@"
 java -cp benchmarks/target/benchmarks.jar dev.datamix.benchmarks.report.JmhMarkdown \
-  "$json" "docs/benchmarks-$suite.md" "$title" "benchmarks/run-jmh.sh $suite${*:+ $*}" "$note"
-echo "wrote docs/benchmarks-$suite.md"
+  "$json" "docs/benchmarks/$suite" "docs/benchmarks-$suite.md" "$title" \
+  "benchmarks/run-jmh.sh $suite${*:+ $*}" "$note"
+echo "wrote docs/benchmarks-$suite.md (raw result in docs/benchmarks/$suite/)"

@@ -96,7 +96,23 @@ public final class TrainerOverhead {
         for (int k = 0; k < split.length; k++) {
           split[k] /= counted;
         }
-        write(out, gpt, batch, steps, rounds, bare, ours, oursNoClip, split);
+        ObjectNode raw = Json.object();
+        raw.set("provenance", dev.datamix.shootout.Provenance.capture(
+            dev.datamix.shootout.Provenance.command("benchmarks/run-trainer-overhead.sh "
+                + steps + " " + rounds)).toJson());
+        raw.put("layers", gpt.layers()).put("dModel", gpt.dModel()).put("heads", gpt.heads())
+            .put("context", gpt.context()).put("parameters", gpt.parameterCount())
+            .put("batch", batch).put("steps", steps).put("rounds", rounds);
+        raw.set("bareMs", Json.doubles(bare.stream().mapToDouble(Double::doubleValue).toArray()));
+        raw.set("datamixMs", Json.doubles(ours.stream().mapToDouble(Double::doubleValue)
+            .toArray()));
+        raw.set("datamixNoClipMs", Json.doubles(oursNoClip.stream()
+            .mapToDouble(Double::doubleValue).toArray()));
+        raw.set("split", Json.doubles(split));
+        Path rawDir = out.toAbsolutePath().getParent().resolve("benchmarks").resolve("trainer");
+        Files.createDirectories(rawDir);
+        dev.datamix.state.AtomicFiles.writeString(rawDir.resolve(RAW), Json.write(raw));
+        System.out.print(render(rawDir, out));
       }
     }
   }
@@ -107,9 +123,25 @@ public final class TrainerOverhead {
     return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
   }
 
-  private static void write(Path out, GptConfig gpt, int batch, int steps, int rounds,
-      List<Double> bare, List<Double> ours, List<Double> oursNoClip, double[] split)
-      throws IOException {
+  /** The raw measurements, in {@code docs/benchmarks/trainer/}. */
+  public static final String RAW = "overhead.json";
+
+  private static List<Double> list(JsonNode a) {
+    List<Double> out = new ArrayList<>();
+    a.forEach(x -> out.add(x.asDouble()));
+    return out;
+  }
+
+  /** Writes {@code out} from {@code rawDir/overhead.json} alone; returns the text. */
+  public static String render(Path rawDir, Path out) throws IOException {
+    JsonNode raw = Json.read(rawDir.resolve(RAW));
+    List<Double> bare = list(raw.get("bareMs"));
+    List<Double> ours = list(raw.get("datamixMs"));
+    List<Double> oursNoClip = list(raw.get("datamixNoClipMs"));
+    double[] split = list(raw.get("split")).stream().mapToDouble(Double::doubleValue).toArray();
+    int batch = raw.get("batch").asInt();
+    int steps = raw.get("steps").asInt();
+    int rounds = raw.get("rounds").asInt();
     double mb = median(bare);
     double mo = median(ours);
     double mn = median(oursNoClip);
@@ -117,11 +149,13 @@ public final class TrainerOverhead {
     List<String> md = new ArrayList<>();
     md.add("# DJL trainer overhead: datamix's loop against a bare DJL loop");
     md.add("");
-    md.add("Produced by `benchmarks/run-trainer-overhead.sh` (`TrainerOverhead`), CPU, "
-        + Runtime.getRuntime().availableProcessors() + " cores, PyTorch engine. Model: "
-        + gpt.layers() + " layers, d = " + gpt.dModel() + ", " + gpt.heads() + " heads, context "
-        + gpt.context() + ", byte vocabulary (" + String.format(Locale.ROOT, "%,d",
-            gpt.parameterCount()) + " parameters); batch " + batch + " blocks × 128 tokens. "
+    md.add("Produced by " + dev.datamix.shootout.Provenance.fromJson(raw.get("provenance"))
+        .sentence() + " (`TrainerOverhead`), CPU; raw measurements in `benchmarks/trainer/"
+        + RAW + "`. Model: " + raw.get("layers").asInt() + " layers, d = "
+        + raw.get("dModel").asInt() + ", " + raw.get("heads").asInt() + " heads, context "
+        + raw.get("context").asInt() + ", byte vocabulary (" + String.format(Locale.ROOT, "%,d",
+            raw.get("parameters").asLong()) + " parameters); batch " + batch
+        + " blocks × 128 tokens. "
         + rounds + " rounds of " + steps + " steps alternate between the loops after 10 warm-up "
         + "steps each; medians over all measured steps, one run.");
     md.add("");
@@ -153,9 +187,10 @@ public final class TrainerOverhead {
     md.add("|---:|---:|---:|---:|---:|");
     md.add(String.format(Locale.ROOT, "| %.3f | %.2f | %.2f | %.3f | %.2f |", split[0],
         split[1], split[2], split[3], split[4]));
+    String text = String.join("\n", md) + "\n";
     Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, String.join("\n", md) + "\n");
-    System.out.println(String.join("\n", md));
+    Files.writeString(out, text);
+    return text;
   }
 
   /** DJL's own training loop on random batches (token ids drawn before timing). */

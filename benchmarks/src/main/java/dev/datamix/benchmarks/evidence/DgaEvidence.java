@@ -26,7 +26,8 @@ import java.util.Map;
  * toward a small target set, with an overhead sweep over {@code T_r} and the probe batch size.
  *
  * <p>Usage: {@code DgaEvidence --corpus DIR --out DIR [--domains a,b] [--target t] [--steps N]
- * [--seeds 1,2,3] [--update-every T] [--sweep-steps N]}; run through {@code
+ * [--seeds 1,2,3] [--update-every T] [--learning-rate η] [--ema λ] [--sweep-steps N]
+ * [--sweep-only true]}; run through {@code
  * benchmarks/run-dga.sh}.
  */
 public final class DgaEvidence {
@@ -62,89 +63,50 @@ public final class DgaEvidence {
     importance.put("policy", "importance");
     ObjectNode sc = importance.putObject("config").putObject("scores");
     scores.forEach(sc::put);
+    ObjectNode dga = (ObjectNode) Json.parse("{\"policy\": \"dga\"}");
+    ObjectNode dgaConfig = dga.putObject("config").put("updateEvery", updateEvery);
+    if (a.has("--learning-rate")) {
+      dgaConfig.put("learningRate", Double.parseDouble(a.get("--learning-rate", "")));
+    }
+    if (a.has("--ema")) {
+      dgaConfig.put("ema", Double.parseDouble(a.get("--ema", "")));
+    }
     List<ShootoutSpec.Entry> entries = List.of(
         new ShootoutSpec.Entry("uniform", Json.parse("{\"policy\": \"uniform\"}")),
         new ShootoutSpec.Entry("natural", Json.parse("{\"policy\": \"proportional\"}")),
         new ShootoutSpec.Entry("importance", importance),
-        new ShootoutSpec.Entry("dga", Json.parse("{\"policy\": \"dga\", \"config\": "
-            + "{\"updateEvery\": " + updateEvery + "}}")));
+        new ShootoutSpec.Entry("dga", dga));
     List<Long> seedList = new ArrayList<>();
     for (String s : seeds.split(",")) {
       seedList.add(Long.parseLong(s.strip()));
     }
     ShootoutSpec spec = new ShootoutSpec(corpusDir.toString(), 0, 0, trainer, entries, seedList,
         Math.max(1, steps / 12), "natural");
+    String command = dev.datamix.shootout.Provenance.command(
+        "java " + DgaEvidence.class.getName() + " " + String.join(" ", args));
+    if (sweepSteps > 0) {
+      try (Corpus corpus = Corpus.open(corpusDir)) {
+        DgaOverheadSweep.run(corpus, trainer, names.size(), sweepSteps, out.resolve("overhead"),
+            command);
+      }
+      System.out.println("wrote " + out.resolve("overhead/report.md"));
+    }
+    if (Boolean.parseBoolean(a.get("--sweep-only", "false"))) {
+      return;
+    }
     Path shoot = out.resolve("shootout");
-    new Shootout(spec, shoot, System.err).run(
+    new Shootout(spec, shoot, System.err).command(command).run(
         Shootout.OUTPUT.resumeIfPresent(shoot)); // evidence harnesses continue by design
     ShootoutReport.write(shoot);
-
-    // overhead sweep: short runs, one seed
-    List<String> sweep = new ArrayList<>();
-    sweep.add("| T_r | probe batch | extra fwd+bwd blocks per step | mean step (ms) | probe ms"
-        + " per step | overhead vs uniform |");
-    sweep.add("|---:|---:|---:|---:|---:|---:|");
-    double base = Double.NaN;
-    try (Corpus corpus = Corpus.open(corpusDir)) {
-      if (sweepSteps == 0) {
-        sweep.add("| (sweep skipped: --sweep-steps 0) | | | | | |");
-      }
-      if (sweepSteps > 0) {
-      ObjectNode sw = trainer.deepCopy();
-      sw.put("steps", sweepSteps).put("warmupSteps", 5).put("seed", 1);
-      base = meanStep(corpus, sw, Json.parse("{\"policy\": \"uniform\"}"),
-          out.resolve("sweep/uniform"))[0];
-      for (int tr : new int[] {5, 10, 25, 50}) {
-        for (int pb : new int[] {4, 8, 16}) {
-          ObjectNode cfg = sw.deepCopy();
-          cfg.put("probeBatchSize", pb);
-          double[] m = meanStep(corpus, cfg, Json.parse("{\"policy\": \"dga\", \"config\": "
-              + "{\"updateEvery\": " + tr + "}}"), out.resolve("sweep/dga-" + tr + "-" + pb));
-          double extra = (names.size() + 1.0) * pb / tr;
-          sweep.add(String.format(Locale.ROOT, "| %d | %d | %.2f (%.0f%% of 16) | %.1f | %.1f |"
-              + " %+.1f%% |", tr, pb, extra, 100 * extra / 16, m[0], m[1],
-              100 * (m[0] / base - 1)));
-        }
-      }
-      }
-    }
     List<String> md = new ArrayList<>(Files.readAllLines(shoot.resolve("report.md")));
     md.set(0, "# DGA toward a small target set, on real text");
     md.add("");
     md.add("Importance-sampling scores (`TargetSimilarity`, bigram cross-entropy of the 64 "
         + "target blocks under each domain): " + scores);
     md.add("");
-    md.add("## Overhead sweep over T_r and the probe batch size");
-    md.add("");
-    md.add(String.format(Locale.ROOT, "%d-step runs, seed 1, batch 16; mean wall time per step "
-        + "(evaluations excluded, probes included) against a uniform run of the same length "
-        + "(%.1f ms/step). Extra work per step = (K + 1) · b_r / T_r blocks with K = %d.",
-        sweepSteps, base, names.size()));
-    md.add("");
-    md.addAll(sweep);
+    md.add("The overhead sweep is in `overhead/report.md`.");
     Files.writeString(out.resolve("report.md"), String.join("\n", md) + "\n");
     System.out.println("wrote " + out.resolve("report.md"));
   }
 
-  /** Mean step time (ms) without evaluation, and mean probe time per step, of a short run. */
-  private static double[] meanStep(Corpus corpus, ObjectNode cfg, JsonNode policy, Path dir)
-      throws IOException {
-    try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus).setPolicy(policy)
-        .optConfig(TrainingConfig.fromJson(cfg)).setRunDirectory(dir)
-        .overwrite() // a timing run of the harness's own, redone on every call
-        .build()) {
-      t.runSteps(cfg.get("steps").asLong());
-    }
-    List<ObjectNode> lines = new RunDirectory(dir).readMetrics();
-    double total = 0;
-    double probes = 0;
-    int n = 0;
-    for (ObjectNode l : lines.subList(Math.min(10, lines.size() - 1), lines.size())) {
-      JsonNode tm = l.get("timeMs");
-      total += tm.get("total").asDouble() - tm.get("eval").asDouble();
-      probes += tm.get("probes").asDouble();
-      n++;
-    }
-    return new double[] {total / n, probes / n};
-  }
 }

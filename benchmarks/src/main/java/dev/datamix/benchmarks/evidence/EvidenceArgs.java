@@ -30,6 +30,11 @@ final class EvidenceArgs {
     return v;
   }
 
+  /** Whether {@code name} was given. */
+  boolean has(String name) {
+    return values.containsKey(name);
+  }
+
   /** The value of {@code name}, or {@code fallback}. */
   String get(String name, String fallback) {
     return values.getOrDefault(name, fallback);

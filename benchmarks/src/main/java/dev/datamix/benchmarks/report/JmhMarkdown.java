@@ -1,10 +1,14 @@
 package dev.datamix.benchmarks.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.shootout.Provenance;
+import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,40 +16,64 @@ import java.util.Map;
 
 /**
  * Turns a JMH JSON result file into a Markdown table: benchmark, parameters, score, error and
- * unit, exactly as measured.
+ * unit, exactly as measured. The raw result is kept beside the page's own facts (title, command,
+ * note, commit and machine) in a directory, and the page renders from that directory alone, so
+ * it regenerates byte for byte ({@link #render}).
  *
- * <p>Usage: {@code JmhMarkdown results.json out.md "Title" "command that produced it" ["note"]}.
+ * <p>Usage: {@code JmhMarkdown results.json raw-dir out.md "Title" "command" ["note"]}.
  */
 public final class JmhMarkdown {
+  /** The JMH result, as JMH wrote it. */
+  public static final String RESULT = "jmh.json";
+  /** Title, command, note and provenance of the page. */
+  public static final String PAGE = "page.json";
+
   private JmhMarkdown() {}
 
-  /** Writes the table. */
+  /** Keeps the raw files and writes the table. */
   public static void main(String[] args) throws IOException {
-    if (args.length < 4) {
-      System.err.println("usage: JmhMarkdown <jmh-results.json> <out.md> <title> <command>");
+    if (args.length < 5) {
+      System.err.println("usage: JmhMarkdown <jmh-results.json> <raw-dir> <out.md> <title> "
+          + "<command> [note]");
       System.exit(2);
     }
-    JsonNode results = Json.read(Path.of(args[0]));
+    Path raw = Path.of(args[1]);
+    Files.createDirectories(raw);
+    Files.copy(Path.of(args[0]), raw.resolve(RESULT), StandardCopyOption.REPLACE_EXISTING);
+    ObjectNode page = Json.object().put("title", args[3]).put("command", args[4])
+        .put("note", args.length > 5 ? args[5] : "");
+    page.set("provenance", Provenance.capture(args[4]).toJson());
+    AtomicFiles.writeString(raw.resolve(PAGE), Json.write(page));
+    render(raw, Path.of(args[2]));
+  }
+
+  /** Writes {@code out} from the raw files in {@code raw}. */
+  public static void render(Path raw, Path out) throws IOException {
+    JsonNode results = Json.read(raw.resolve(RESULT));
+    JsonNode page = Json.read(raw.resolve(PAGE));
+    Provenance p = Provenance.fromJson(page.path("provenance"));
     List<String> lines = new ArrayList<>();
-    lines.add("# " + args[2]);
+    lines.add("# " + page.path("title").asText());
     lines.add("");
-    lines.add("Produced by `" + args[3] + "`.");
+    lines.add("Produced by " + p.sentence() + ". Raw result: `benchmarks/" + raw.getFileName()
+        + "/" + RESULT + "`.");
     JsonNode first = results.size() > 0 ? results.get(0) : null;
     if (first != null) {
-      lines.add("JMH " + first.path("jmhVersion").asText() + ", JDK "
-          + first.path("jdkVersion").asText() + " (" + first.path("vmName").asText() + "), "
-          + Runtime.getRuntime().availableProcessors() + " cores, threads "
-          + first.path("threads").asText() + ", forks " + first.path("forks").asText()
-          + ", measurement " + first.path("measurementIterations").asText() + " x "
+      lines.add("JMH " + first.path("jmhVersion").asText() + ", " + first.path("vmName").asText()
+          + ", threads " + first.path("threads").asText() + ", forks "
+          + first.path("forks").asText() + ", warmup " + first.path("warmupIterations").asText()
+          + " x " + first.path("warmupTime").asText() + ", measurement "
+          + first.path("measurementIterations").asText() + " x "
           + first.path("measurementTime").asText() + ". Error is JMH's 99.9% half-interval.");
     }
-    if (args.length > 4 && !args[4].isBlank()) {
+    if (!page.path("note").asText().isBlank()) {
       lines.add("");
-      lines.add(args[4]);
+      lines.add(page.path("note").asText());
     }
     lines.add("");
     lines.add("| benchmark | parameters | score | error | unit |");
     lines.add("|---|---|---:|---:|---|");
+    int noisy = 0;
     for (JsonNode r : results) {
       String name = r.path("benchmark").asText();
       name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
@@ -55,12 +83,18 @@ public final class JmhMarkdown {
         params.add(e.getKey() + "=" + e.getValue().asText());
       }
       JsonNode m = r.path("primaryMetric");
+      double score = m.path("score").asDouble();
+      double error = m.path("scoreError").asDouble();
+      noisy += error > Math.abs(score) ? 1 : 0;
       lines.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", name,
-          String.join(", ", params), format(m.path("score").asDouble()),
-          format(m.path("scoreError").asDouble()), m.path("scoreUnit").asText()));
+          String.join(", ", params), format(score), format(error),
+          m.path("scoreUnit").asText()));
     }
-    Files.createDirectories(Path.of(args[1]).toAbsolutePath().getParent());
-    Files.writeString(Path.of(args[1]), String.join("\n", lines) + "\n");
+    lines.add("");
+    lines.add(String.format(Locale.ROOT, "%d of %d rows have an error larger than the score.",
+        noisy, results.size()));
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, String.join("\n", lines) + "\n");
   }
 
   private static String format(double v) {
