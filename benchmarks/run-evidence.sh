@@ -8,5 +8,6 @@ main="$1"; default_out="$2"; shift 2
 benchmarks/ensure-shared-corpus.sh
 cp=$(benchmarks/classpath.sh)
 java -Xmx4g -Djava.awt.headless=true -Dai.djl.offline=true -cp "$cp" \
+  -Ddatamix.command="${DATAMIX_COMMAND:-benchmarks/run-evidence.sh $main $default_out $*}" \
   "dev.datamix.benchmarks.evidence.$main" --corpus corpora/shared-byte-128 \
   --out "${OUT:-$default_out}" "$@"
