@@ -22,7 +22,10 @@ esac
 mvn -q -B -ntp -pl benchmarks -am package -DskipTests
 mkdir -p benchmarks/results
 json="benchmarks/results/$suite.json"
-java -jar benchmarks/target/benchmarks.jar "$pattern" -rf json -rff "$json" "$@"
+# JMH_RENDER_ONLY=1 keeps the last result in benchmarks/results/ and only renders the page
+if [ -z "${JMH_RENDER_ONLY:-}" ]; then
+  java -jar benchmarks/target/benchmarks.jar "$pattern" -rf json -rff "$json" "$@"
+fi
 java -cp benchmarks/target/benchmarks.jar dev.datamix.benchmarks.report.JmhMarkdown \
   "$json" "docs/benchmarks/$suite" "docs/benchmarks-$suite.md" "$title" \
   "benchmarks/run-jmh.sh $suite${*:+ $*}" "$note"

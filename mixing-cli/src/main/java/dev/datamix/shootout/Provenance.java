@@ -36,10 +36,20 @@ public record Provenance(String command, String commit, String date, int cores, 
     } else if (!git("status", "--porcelain", "--untracked-files=no").isEmpty()) {
       commit += "+changes";
     }
-    Engine e = Engine.getInstance();
+    String djl;
+    String engine;
+    try {
+      Engine e = Engine.getInstance();
+      djl = Engine.getDjlVersion();
+      engine = e.getEngineName() + " " + e.getVersion();
+    } catch (LinkageError notOnTheClassPath) {
+      // a JMH jar measures datamix's own code and carries no DJL
+      djl = "not loaded";
+      engine = "no engine";
+    }
     return new Provenance(command, commit, LocalDate.now(ZoneOffset.UTC).toString(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-        Engine.getDjlVersion(), e.getEngineName() + " " + e.getVersion());
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), djl,
+        engine);
   }
 
   /** The command as the scripts pass it ({@code -Ddatamix.command}), or {@code fallback}. */

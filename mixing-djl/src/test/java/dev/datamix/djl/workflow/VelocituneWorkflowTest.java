@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.Corpus;
 import dev.datamix.corpus.demo.DemoCorpus;
+import dev.datamix.corpus.Split;
+import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
+import dev.datamix.run.RunDirectory;
+import java.util.List;
 import dev.datamix.state.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,9 +51,30 @@ class VelocituneWorkflowTest {
       }
       String text = printed.toString(StandardCharsets.UTF_8);
       assertTrue(text.contains("stage fit") && text.contains("target"), text);
-      // the main run used the fitted targets and the measured initial losses
-      JsonNode result = Json.read(w.output(VelocituneWorkflow.Stage.TRAIN));
-      assertEquals(fits.get("targets"), result.get("policy").get("config").get("targetLosses"));
+      // the initial losses are the fresh model's own, measured independently here
+      try (MixingTrainer fresh = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
+          .setRunDirectory(dir.resolve("independent"))
+          .setPolicy(Json.parse("{\"policy\": \"proportional\"}")).build()) {
+        double[] measured = fresh.evaluate(Split.VALIDATION);
+        for (int d = 0; d < measured.length; d++) {
+          assertEquals(measured[d], initial.get(fresh.domains().get(d).name()).asDouble(), 0.0,
+              fresh.domains().get(d).name());
+        }
+      }
+      // the main run used them: it never measured them again (no held-out loss at step 0, the
+      // first update is at step 10), and its policy state holds them and the fitted targets
+      Path train = dir.resolve("vt").resolve("train");
+      List<ObjectNode> lines = new RunDirectory(train).readMetrics();
+      assertTrue(lines.get(0).path("heldOut").isMissingNode(), lines.get(0).toString());
+      assertTrue(lines.get(10).has("heldOut"), lines.get(10).toString());
+      Path checkpoints = new RunDirectory(train).checkpoints();
+      JsonNode policy = Json.read(checkpoints.resolve(Files.readString(
+          checkpoints.resolve("latest")).strip()).resolve("state.json")).at("/mixer/policy");
+      List<String> names = List.of("template", "arith", "noise");
+      for (int d = 0; d < names.size(); d++) {
+        assertEquals(initial.get(names.get(d)).asDouble(), policy.at("/initial/" + d).asDouble(),
+            0.0, names.get(d));
+      }
       // re-running one stage alone replaces only its output
       long before = Files.getLastModifiedTime(w.output(VelocituneWorkflow.Stage.PROXY))
           .toMillis();
