@@ -72,7 +72,7 @@ class VelocituneWorkflowTest {
           checkpoints.resolve("latest")).strip()).resolve("state.json")).at("/mixer/policy");
       List<String> names = List.of("template", "arith", "noise");
       for (int d = 0; d < names.size(); d++) {
-        assertEquals(initial.get(names.get(d)).asDouble(), policy.at("/initial/" + d).asDouble(),
+        assertEquals(initial.get(names.get(d)).asDouble(), policy.at("/state/initial/" + d).asDouble(),
             0.0, names.get(d));
       }
       // re-running one stage alone replaces only its output
