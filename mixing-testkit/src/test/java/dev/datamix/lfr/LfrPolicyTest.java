@@ -2,6 +2,7 @@ package dev.datamix.lfr;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datamix.mixture.Domain;
@@ -68,9 +69,7 @@ class LfrPolicyTest {
     LfrPolicy p = (LfrPolicy) REGISTRY.create("lfr", PolicyContext.of(learner.domains(), 1),
         Json.object());
     Simulation sim = new Simulation(new DataMixer(p, SamplerOptions.seed(1)), learner, 10);
-    float[] learnMeans = null;
     while (p.phaseOf(0) == 0) {
-      learnMeans = means(p.store(0), 200);
       sim.step();
     }
     // the last Learn step's losses are in the store at the switch; recompute from the store
@@ -83,7 +82,21 @@ class LfrPolicyTest {
     for (int b : kept) {
       assertTrue(atSwitch[b] >= threshold, "kept block " + b + " below the median");
     }
-    assertTrue(learnMeans != null);
+    // one Learn epoch measured every block, and Focus kept exactly the 100 with the highest
+    // mean loss (ties to the lowest index)
+    Integer[] byLoss = new Integer[200];
+    for (int b = 0; b < 200; b++) {
+      assertFalse(Float.isNaN(atSwitch[b]), "block " + b + " was measured in Learn");
+      byLoss[b] = b;
+    }
+    Arrays.sort(byLoss, (x, y) -> atSwitch[x] != atSwitch[y]
+        ? Float.compare(atSwitch[y], atSwitch[x]) : Integer.compare(x, y));
+    int[] hardest = new int[100];
+    for (int i = 0; i < 100; i++) {
+      hardest[i] = byLoss[i];
+    }
+    Arrays.sort(hardest);
+    assertArrayEquals(hardest, kept);
     // Focus draws only kept blocks
     List<Simulation.StepRecord> focus = new ArrayList<>();
     while (p.phaseOf(0) == 1) {
