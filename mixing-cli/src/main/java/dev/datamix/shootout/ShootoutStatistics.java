@@ -2,7 +2,6 @@ package dev.datamix.shootout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.datamix.stats.MeanAndSpread;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -110,14 +109,5 @@ final class ShootoutStatistics {
       }
     }
     return Double.NaN;
-  }
-
-  /** The labels' values of {@code f}, for a chart. */
-  static List<Double> means(Iterable<List<JsonNode>> byLabel, ToDoubleFunction<JsonNode> f) {
-    List<Double> out = new ArrayList<>();
-    for (List<JsonNode> runs : byLabel) {
-      out.add(across(runs, f).mean());
-    }
-    return out;
   }
 }

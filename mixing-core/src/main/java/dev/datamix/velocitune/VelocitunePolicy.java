@@ -18,7 +18,6 @@ import dev.datamix.signal.Observation;
 import dev.datamix.signal.SignalKind;
 import dev.datamix.signal.SignalRequest;
 import dev.datamix.mixture.WeightsConfig;
-import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
 import dev.datamix.state.StateReader;
 import java.lang.System.Logger.Level;
@@ -229,17 +228,12 @@ public final class VelocitunePolicy extends AbstractMixingPolicy {
     double[] init = state.node().has("initial") ? state.getDoubles("initial", domainCount())
         : configuredInitial == null ? null : configuredInitial.clone();
     long u = state.getLong("updates");
-    long[] z = new long[domainCount()];
-    java.util.Arrays.fill(z, -1);
+    long[] z;
     if (state.node().has("firstZero")) {
-      JsonNode a = state.field("firstZero");
-      if (a.size() != z.length) {
-        throw new IncompatibleStateException("velocitune state 'firstZero' expected " + z.length
-            + " values but found " + a.size());
-      }
-      for (int i = 0; i < z.length; i++) {
-        z[i] = a.get(i).asLong();
-      }
+      z = state.getLongs("firstZero", domainCount());
+    } else { // a state written before the field existed: no domain had reached 0 by record
+      z = new long[domainCount()];
+      java.util.Arrays.fill(z, -1);
     }
     firstZero = z;
     weights = w;

@@ -23,7 +23,7 @@ final class TensorCopy {
       throw new IllegalArgumentException("cannot copy " + values.length + " values into a tensor "
           + "of shape " + target.getShape());
     }
-    try (NDManager scratch = NDManager.newBaseManager(target.getDevice())) {
+    try (NDManager scratch = target.getManager().newSubManager(target.getDevice())) {
       target.set(new NDIndex(":"), scratch.create(values, target.getShape()));
     }
   }

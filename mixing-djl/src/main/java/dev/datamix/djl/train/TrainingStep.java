@@ -74,16 +74,16 @@ final class TrainingStep {
   }
 
   private void writeNotices(ObjectNode line, long t) {
-    List<String> all = new ArrayList<>(pendingNotices);
-    pendingNotices.clear();
-    all.addAll(mixer.policy().stepNotices(t));
-    if (!all.isEmpty()) {
-      ArrayNode a = line.putArray("notices");
-      for (String n : all) {
-        a.add(n);
-        MixingTrainer.warn("step " + t + ": " + n);
-      }
+    pendingNotices.addAll(mixer.policy().stepNotices(t));
+    if (pendingNotices.isEmpty()) {
+      return;
     }
+    ArrayNode a = line.putArray("notices");
+    for (String n : pendingNotices) {
+      a.add(n);
+      MixingTrainer.warn("step " + t + ": " + n);
+    }
+    pendingNotices.clear();
   }
 
   /** Runs step {@link #step}, writes its metrics line, and advances. */

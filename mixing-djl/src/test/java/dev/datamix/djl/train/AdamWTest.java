@@ -20,8 +20,13 @@ class AdamWTest {
   private static final float[][] COEF = {{1, -2, 3, 0.5f}, {-1, 4, 1, 2}, {2, 2, -3, 1}};
 
   private static Parameter matrix(NDManager m) {
+    return matrix(m, INIT.clone());
+  }
+
+  /** A 2 × 2 weight parameter holding {@code init}, with its gradient attached. */
+  static Parameter matrix(NDManager m, float[] init) {
     Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
-    p.setArray(m.create(INIT.clone(), new Shape(2, 2)));
+    p.setArray(m.create(init, new Shape(2, 2)));
     p.initialize(m, DataType.FLOAT32);
     return p;
   }

@@ -10,7 +10,6 @@ import ai.djl.engine.Engine;
 import ai.djl.training.GradientCollector;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.util.List;
@@ -28,13 +27,6 @@ class DataParallelPiecesTest {
     assertArrayEquals(new int[] {1, 1, 0, 0}, ModelState.rowsPerReplica(2, 4));
     assertArrayEquals(new int[] {16}, ModelState.rowsPerReplica(16, 1));
     assertThrows(IllegalArgumentException.class, () -> ModelState.rowsPerReplica(4, 0));
-  }
-
-  private static Parameter matrix(NDManager m, float[] init) {
-    Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
-    p.setArray(m.create(init, new Shape(2, 2)));
-    p.initialize(m, DataType.FLOAT32);
-    return p;
   }
 
   /** loss = sum(w * c): the gradient of {@code w} becomes {@code c}. */
@@ -55,7 +47,7 @@ class DataParallelPiecesTest {
     float[] g2 = {-0.5f, 1, 1, 2};
     try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
       // two replicas: the parameter and an independent copy, each with its own gradient
-      Parameter p = matrix(m, init);
+      Parameter p = AdamWTest.matrix(m, init);
       NDArray copy = p.getArray().duplicate();
       copy.setRequiresGradient(true);
       backward(m, p.getArray(), g1);
@@ -66,7 +58,7 @@ class DataParallelPiecesTest {
       double norm = two.globalGradNorm();
       two.apply(0.01, 1.0);
 
-      Parameter single = matrix(m, init);
+      Parameter single = AdamWTest.matrix(m, init);
       float[] sum = new float[4];
       double sq = 0;
       for (int i = 0; i < 4; i++) {
