@@ -3,7 +3,7 @@
 # and writes its Markdown table into docs/benchmarks-<suite>.md (regenerated from the raw files by a test).
 #   benchmarks/run-jmh.sh sampler     # SamplerBenchmark + WeightChangeBenchmark -> docs/benchmarks-sampler.md
 #   benchmarks/run-jmh.sh data        # BatchAssemblyBenchmark -> docs/benchmarks-data.md
-#   benchmarks/run-jmh.sh policies    # PolicyDecisionBenchmark -> docs/benchmarks-policies.md
+#   benchmarks/run-jmh.sh policies    # PolicyDecisionBenchmark + AdoRefitBenchmark -> docs/benchmarks-policies.md
 # Extra JMH options may follow the suite name (for example -f 1 -wi 2 -i 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +13,8 @@ case "$suite" in
     note='SamplerBenchmark: one op = one (domain, block) draw, K domains of 10^6 blocks (target: >= 20 M draws/s at K = 256). WeightChangeBenchmark: one op = a new mixture plus one draw, i.e. the alias-table rebuild (target: < 5 ms at K = 65,536).' ;;
   data) pattern='BatchAssemblyBenchmark'; title='Batch assembly from memory-mapped shards'
     note='One op = one token copied into the batch buffer: batches of 32 x (1,024 + 1) uint16 tokens, blocks drawn at random from the demo corpus (2 MB of text per main domain, in the page cache), single thread (target: >= 200 M tokens/s).' ;;
-  policies) pattern='PolicyDecisionBenchmark'; title='Per-step cost of each policy decision path'
-    note='One op = one step of a policy: signalsFor, the observations it requested (synthetic), and mixture, at K domains. Every registered policy; a policy added later gets a parameter value in PolicyDecisionBenchmark.' ;;
+  policies) pattern='PolicyDecisionBenchmark|AdoRefitBenchmark'; title='Per-step cost of each policy decision path'
+    note='PolicyDecisionBenchmark: one op = one step of a policy: signalsFor, the observations it requested (synthetic), mixture and loss weights, at K domains (target: <= 10 us at K = 64). Every registered policy; a policy added later gets a parameter value in PolicyDecisionBenchmark. ADO starts afresh every 10,000 steps and is fitted once per start; AdoRefitBenchmark: one op = one ADO step that refits every domain over a history of that many steps (ms).' ;;
   lfr) pattern='LfrBenchmark'; title='LFR: recording block losses and phase-boundary selection over 10^7 blocks'
     note='record: one op = one block loss recorded at a random block of a 10^7-block store (target >= 50 M blocks/s). select: one op = choosing the hardest half of 10^7 visited blocks by quickselect (target <= 200 ms).' ;;
   *) echo "unknown suite '$suite'; known: sampler, data, policies, lfr" >&2; exit 2 ;;

@@ -1,5 +1,6 @@
 package dev.datamix.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.MixingPolicy;
@@ -9,6 +10,7 @@ import dev.datamix.policy.PolicyRegistry;
 import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
+import dev.datamix.signal.ReferenceLosses;
 import dev.datamix.signal.SignalKind;
 import dev.datamix.signal.SignalRequest;
 import java.util.ArrayList;
@@ -30,7 +32,10 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Per-step cost of a policy's decision path: {@code signalsFor}, the observations it asked for
  * (synthetic losses, scores and a 64-block batch of block losses), and {@code mixture}. Every
- * registered policy at K = 8, 64 and 1,024 domains. One op = one step.
+ * registered policy at K = 8, 64 and 1,024 domains. One op = one step, the loss weights the
+ * trainer reads included. ADO keeps every step's losses, so it starts afresh every {@value
+ * #ADO_RESTART} steps (its memory would otherwise grow through the run) and is fitted once per
+ * restart, at step 100; {@link AdoRefitBenchmark} measures a refit alone.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,19 +44,26 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class PolicyDecisionBenchmark {
-  @Param({"continual", "dga", "explicit", "importance", "lfr", "piecewise", "proportional",
-      "temperature", "uniform", "velocitune"})
+  @Param({"ado", "continual", "dga", "doremi", "explicit", "importance", "lfr", "odm",
+      "piecewise", "proportional", "temperature", "uniform", "velocitune"})
   public String policy;
 
   @Param({"8", "64", "1024"})
   public int domains;
 
+  /** Steps after which ADO's benchmark instance starts afresh. */
+  static final int ADO_RESTART = 10_000;
+
   private MixingPolicy instance;
+  private PolicyContext context;
+  private JsonNode config;
   private DoubleVector losses;
   private DoubleVector counts;
   private int[] blockDomains;
   private long[] blocks;
   private float[] blockLosses;
+  private float[] referenceLosses;
+  private float[] excess;
   private long step;
 
   @Setup
@@ -66,24 +78,32 @@ public class PolicyDecisionBenchmark {
     }
     PolicyRegistry registry = PolicyRegistry.load();
     MixingPolicyProvider p = registry.provider(policy);
-    PolicyContext context = new PolicyContext(d, 1, 1_000_000, 64);
-    instance = registry.create(policy, context,
-        SampleConfigs.forPolicy(p, context.domainNames()));
+    context = new PolicyContext(d, 1, 1_000_000, 64);
+    config = SampleConfigs.forPolicy(p, context.domainNames());
+    instance = registry.create(policy, context, config);
     losses = DoubleVector.of(l);
     counts = DoubleVector.of(c);
     blockDomains = new int[64];
     blocks = new long[64];
     blockLosses = new float[64];
+    referenceLosses = new float[64];
+    excess = new float[64];
     for (int i = 0; i < 64; i++) {
       blockDomains[i] = (i * 7) % domains;
       blocks[i] = i * 31L;
       blockLosses[i] = 2.5f + (i % 5) * 0.1f;
+      referenceLosses[i] = 2.4f + (i % 3) * 0.05f;
+      excess[i] = Math.max(0f, blockLosses[i] - referenceLosses[i]);
     }
   }
 
   /** One step of decisions. */
   @Benchmark
   public void step(Blackhole bh) {
+    if (policy.equals("ado") && step == ADO_RESTART) {
+      instance = PolicyRegistry.load().create(policy, context, config);
+      step = 0;
+    }
     long t = step++;
     SignalRequest r = instance.signalsFor(t);
     if (r.contains(SignalKind.HELD_OUT_LOSS)) {
@@ -100,11 +120,16 @@ public class PolicyDecisionBenchmark {
     }
     Mixture m = instance.mixture(t);
     bh.consume(m);
+    bh.consume(instance.lossWeights(t));
     if (r.contains(SignalKind.TRAINING_LOSS)) {
       instance.observe(new Observation.TrainingLoss(t, losses, counts));
     }
     if (r.contains(SignalKind.BLOCK_LOSSES)) {
       instance.observe(BlockLosses.of(t, blockDomains, blocks, blockLosses, 64));
+    }
+    if (r.contains(SignalKind.REFERENCE_LOSS)) {
+      instance.observe(ReferenceLosses.of(t, blockDomains, blocks, referenceLosses, excess, 64,
+          true));
     }
   }
 }

@@ -24,6 +24,11 @@ public final class SampleConfigs {
       domains.forEach(d -> t.put(d, 1.5));
       c.put("updateEvery", 10);
     }
+    if (provider.name().equals("ado")) {
+      // one fit early (at step 100), none after: the per-step path; refits are measured apart
+      c.put("ignoreInitialSteps", 50).put("startStep", 100).put("refitEvery", 1_000_000_000L)
+          .put("subsampling", 5);
+    }
     for (ConfigKey<?> key : provider.configSchema().keys()) {
       if (!key.required()) {
         continue;

@@ -2,9 +2,11 @@ package dev.datamix.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.datamix.corpus.Corpus;
+import dev.datamix.signal.ReferenceLossTable;
 import dev.datamix.corpus.Split;
 import dev.datamix.djl.train.LossCurve;
 import dev.datamix.djl.train.MixingTrainer;
+import dev.datamix.djl.train.MixingTrainerBuilder;
 import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.report.HtmlReport;
 import dev.datamix.report.RunData;
@@ -61,6 +63,15 @@ public final class TrainCommand implements Callable<Integer> {
       + "validation loss every N steps into curve.jsonl, checkpoint then, and write report.html")
   long evalEvery;
 
+  @Option(names = "--reference-run", paramLabel = "RUN", description = "a frozen reference "
+      + "model, RUN's latest checkpoint, for a policy that measures excess loss over one "
+      + "(doremi): one extra forward pass per step")
+  Path referenceRun;
+
+  @Option(names = "--reference-table", paramLabel = "DIR", description = "the reference "
+      + "model's per-block losses, precomputed (datamix fit --method doremi --precompute)")
+  Path referenceTable;
+
   @Option(names = "--quiet", description = "no progress line")
   boolean quiet;
 
@@ -79,7 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
         : Json.parse("{\"policy\": " + Json.mapper().writeValueAsString(policy) + "}");
     TrainingConfig config = settings.trainingConfig();
     try (Corpus c = Corpus.open(corpus)) {
-      MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(c).setPolicy(policySpec)
+      MixingTrainerBuilder b = MixingTrainer.builder().setCorpus(c).setPolicy(policySpec)
           .optConfig(config).setRunDirectory(run);
       if (!quiet) {
         b.optProgress(System.err);
@@ -91,6 +102,12 @@ public final class TrainCommand implements Callable<Integer> {
       }
       if (initFrom != null) {
         b.optInitialWeights(initFrom);
+      }
+      if (referenceRun != null) {
+        b.optReferenceModel(referenceRun);
+      }
+      if (referenceTable != null) {
+        b.optReferenceTable(referenceTable, ReferenceLossTable.Storage.MAPPED);
       }
       try (MixingTrainer t = b.build()) {
         double[] loss;

@@ -9,6 +9,8 @@ import dev.datamix.corpus.Split;
 import dev.datamix.corpus.demo.DemoCorpus;
 import dev.datamix.djl.train.LossCurve;
 import dev.datamix.djl.train.MixingTrainer;
+import dev.datamix.djl.workflow.DoReMiWorkflow;
+import dev.datamix.djl.train.MixingTrainerBuilder;
 import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.run.RunDirectory;
 import dev.datamix.state.AtomicFiles;
@@ -200,9 +202,18 @@ public final class Shootout {
     trainerJson.put("seed", seed);
     trainerJson.put("checkpointEvery", 0);
     TrainingConfig cfg = TrainingConfig.fromJson(trainerJson);
+    JsonNode policy = entry.policy();
+    JsonNode stages = null;
+    if (entry.policyName().equals("doremi")) { // DoReMi's main run uses its proxy's output
+      Path fit = out.resolve("fits").resolve(entry.label() + "-s" + seed);
+      log("[%d/%d] %s seed %d: DoReMi's reference and proxy runs in %s", index, total,
+          entry.label(), seed, fit);
+      policy = doremiStages(corpus, entry, cfg, fit);
+      stages = Json.read(fit.resolve("doremi.json")).get("compute");
+    }
     boolean resume = new RunDirectory(runDir).hasCheckpoint();
-    MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
-        .setPolicy(entry.policy()).setRunDirectory(runDir);
+    MixingTrainerBuilder b = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
+        .setPolicy(policy).setRunDirectory(runDir);
     if (resume) {
       b.resume();
     } else {
@@ -223,6 +234,10 @@ public final class Shootout {
       result.put("label", entry.label());
       result.set("policy", entry.policy());
       result.put("static", entry.isStatic());
+      if (stages != null) {
+        result.set("mainPolicy", policy);
+        result.set("stageCompute", stages);
+      }
       result.put("seed", seed);
       result.put("steps", cfg.steps());
       result.put("tokens", t.tokensSeen());
@@ -243,6 +258,26 @@ public final class Shootout {
       result.set("final", t.evaluateWholeSplit(Split.TEST).toJson());
       AtomicFiles.writeString(new RunDirectory(runDir).result(), Json.write(result));
     }
+  }
+
+  /**
+   * Runs (or continues) DoReMi's reference and proxy runs for one shoot-out entry, with the
+   * entry's trainer settings and seed, and returns the main run's policy: the proxy's averaged
+   * weights. The entry's {@code "workflow"} object may set {@code referencePolicy} (default
+   * uniform), {@code precompute} and {@code rounds}; its {@code config} is the proxy's.
+   */
+  private ObjectNode doremiStages(Corpus corpus, ShootoutSpec.Entry entry, TrainingConfig cfg,
+      Path fit) throws IOException {
+    JsonNode wf = entry.policy().path("workflow");
+    JsonNode reference = wf.has("referencePolicy") ? wf.get("referencePolicy")
+        : Json.parse("{\"policy\": \"uniform\"}");
+    ObjectNode config = entry.policy().path("config").isObject()
+        ? (ObjectNode) entry.policy().get("config") : Json.object();
+    DoReMiWorkflow w = new DoReMiWorkflow(corpus, fit, cfg, reference, config,
+        wf.path("precompute").asBoolean(false), wf.path("rounds").asInt(1),
+        spec.startFrom().isEmpty() ? null : Path.of(spec.startFrom()), progress);
+    w.claim(DoReMiWorkflow.OUTPUT.resumeIfPresent(fit)); // the shoot-out's own fit, continued
+    return w.runMissing(false);
   }
 
   /** Every step's mixture weights: {@code {"steps": [...], "weights": {domain: [...]}}}. */

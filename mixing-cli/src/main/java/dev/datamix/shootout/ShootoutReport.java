@@ -27,6 +27,43 @@ public final class ShootoutReport {
 
   private ShootoutReport() {}
 
+  /**
+   * The offline stages a method's main run needed (DoReMi's reference and proxy runs), beside
+   * the main run's own wall time, so the comparison is honest about total cost.
+   */
+  private static void stageCompute(List<String> md, Map<String, List<JsonNode>> byLabel) {
+    boolean any = byLabel.values().stream().anyMatch(r -> r.get(0).has("stageCompute"));
+    if (!any) {
+      return;
+    }
+    md.add("");
+    md.add("## Offline stages: what a method trained before its main run (mean over seeds)");
+    md.add("");
+    md.add("| policy | stage | steps | tokens | wall (s) |");
+    md.add("|---|---|---:|---:|---:|");
+    for (Map.Entry<String, List<JsonNode>> e : byLabel.entrySet()) {
+      List<JsonNode> runs = e.getValue();
+      if (!runs.get(0).has("stageCompute")) {
+        continue;
+      }
+      double all = 0;
+      for (var it = runs.get(0).get("stageCompute").fieldNames(); it.hasNext(); ) {
+        String stage = it.next();
+        double wall = across(runs, r -> r.path("stageCompute").path(stage).path("wallSeconds")
+            .asDouble()).mean();
+        all += wall;
+        md.add(String.format(Locale.ROOT, "| %s | %s | %d | %,d | %.1f |", e.getKey(), stage,
+            runs.get(0).path("stageCompute").path(stage).path("steps").asLong(),
+            runs.get(0).path("stageCompute").path(stage).path("tokens").asLong(), wall));
+      }
+      double main = across(runs, r -> r.path("wallSeconds").asDouble()).mean();
+      md.add(String.format(Locale.ROOT, "| %s | main run | %d | %,d | %.1f |", e.getKey(),
+          runs.get(0).path("steps").asLong(), runs.get(0).path("tokens").asLong(), main));
+      md.add(String.format(Locale.ROOT, "| %s | **total** | | | **%.1f** (%.1f× the main run) |",
+          e.getKey(), all + main, (all + main) / main));
+    }
+  }
+
   /** Writes {@code report.md} and {@code plots/} for the shoot-out in {@code out}. */
   public static void write(Path out) throws IOException {
     JsonNode spec = Json.read(out.resolve("spec.json"));
@@ -143,6 +180,7 @@ public final class ShootoutReport {
       row.append(String.format(Locale.ROOT, " %+.1f%% |", 100 * (total / refStep - 1)));
       md.add(row.toString());
     }
+    stageCompute(md, byLabel);
     md.add("");
     md.add("");
     md.add("\"Tokens to reach\" is read off the seed-averaged curve of the mean loss, "

@@ -63,13 +63,15 @@ class CommandLineTest {
     CliRun r = CliRun.of(fit);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("stage fit") && r.out().contains("policy spec:"), r.out());
+    assertTrue(r.err().contains("datamix fit --method velocitune"),
+        "the old form works and names the new: " + r.err());
     Path spec = dir.resolve("fit/velocitune.json");
     var json = Json.read(spec);
     assertEquals("velocitune", json.path("policy").asText());
     assertEquals(2, json.path("config").path("updateEvery").asInt());
     assertEquals(4, json.path("config").path("targetLosses").size());
     // a second call resumes: it skips the finished stages
-    CliRun again = CliRun.of(concat(fit, new String[] {"--resume"}));
+    CliRun again = CliRun.of(concat(fit, new String[] {"--resume", "--method", "velocitune"}));
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("stage PROXY: ") && again.out().contains("exists, skipped"),
         again.out());
@@ -92,6 +94,42 @@ class CommandLineTest {
     assertEquals(1, badFraction.code());
     assertTrue(badFraction.err().contains("proxyFraction must be in (0, 1], got 1.5"),
         badFraction.err());
+  }
+
+  @Test
+  void fitMethodDoremiWritesTheAveragedMixThatTrainAccepts() throws Exception {
+    DemoCorpus.write(dir.resolve("c"), 30_000, 16, 1);
+    String domains = "trainDomains=[\"template\", \"arith\", \"noise\"]";
+    CliRun r = CliRun.of(concat(new String[] {"fit", "--method", "doremi", "--corpus",
+        dir.resolve("c").toString(), "--out", dir.resolve("fit").toString(), "--precompute",
+        "--set", "steps=12", "--set", domains}, TINY));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("stage output: average weights"), r.out());
+    Path spec = dir.resolve("fit/doremi-policy.json");
+    assertEquals("explicit", Json.read(spec).path("policy").asText());
+    assertEquals(3, Json.read(spec).path("config").path("weights").size());
+    assertTrue(Files.exists(dir.resolve("fit/round-1/reference-table/losses.f32")));
+    CliRun train = CliRun.of(concat(new String[] {"train", "--corpus",
+        dir.resolve("c").toString(), "--policy", spec.toString(), "--run",
+        dir.resolve("run").toString(), "--quiet", "--set", "steps=4", "--set", domains}, TINY));
+    assertEquals(0, train.code(), train.err());
+    // the proxy alone, trained by hand against the fit's reference table
+    String proxy = dir.resolve("proxy.json").toString();
+    Files.writeString(Path.of(proxy), "{\"policy\": \"doremi\"}");
+    CliRun byHand = CliRun.of(concat(new String[] {"train", "--corpus",
+        dir.resolve("c").toString(), "--policy", proxy, "--run", dir.resolve("proxy").toString(),
+        "--quiet", "--reference-table", dir.resolve("fit/round-1/reference-table").toString(),
+        "--set", "steps=12", "--set", domains}, TINY));
+    assertEquals(0, byHand.code(), byHand.err());
+    CliRun wrongOption = CliRun.of("fit", "--method", "doremi", "--corpus",
+        dir.resolve("c").toString(), "--out", dir.resolve("fit4").toString(), "--fit-points", "4");
+    assertEquals(2, wrongOption.code());
+    assertTrue(wrongOption.err().contains("--fit-points is an option of --method velocitune"),
+        wrongOption.err());
+    CliRun unknown = CliRun.of("fit", "--method", "regmix", "--corpus",
+        dir.resolve("c").toString(), "--out", dir.resolve("fit5").toString());
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("velocitune or doremi"), unknown.err());
   }
 
   @Test

@@ -56,6 +56,13 @@ public final class ContinualPolicy extends AbstractMixingPolicy {
   private ContinualPolicy(PolicyContext context, PolicyConfig config, List<PhasePlan> phases) {
     super(Provider.NAME, context, config);
     this.phases = List.copyOf(phases);
+    for (int k = 0; k < this.phases.size(); k++) { // refused now, not when the phase starts
+      List<Domain> ds = new ArrayList<>();
+      for (String name : this.phases.get(k).domains()) {
+        ds.add(domains().get(domainNames().indexOf(name)));
+      }
+      innerPolicy(k, ds);
+    }
   }
 
   private int phaseIndexAt(long step) {
@@ -86,12 +93,24 @@ public final class ContinualPolicy extends AbstractMixingPolicy {
       innerIndex[i] = domainNames().indexOf(p.domains().get(i));
       ds.add(domains().get(innerIndex[i]));
     }
-    inner = PolicyRegistry.load().create(new PolicyContext(ds, context().seed() + k, p.steps(),
-        context().blocksPerStep()), p.policy());
-    if (inner.possibleSignals().contains(SignalKind.GRADIENT_ALIGNMENT)) {
+    inner = innerPolicy(k, ds);
+  }
+
+  /** Phase {@code k}'s policy over {@code ds}, refused if it needs what a plan cannot route. */
+  private MixingPolicy innerPolicy(int k, List<Domain> ds) {
+    PhasePlan p = phases.get(k);
+    MixingPolicy made = PolicyRegistry.load().create(new PolicyContext(ds, context().seed() + k,
+        p.steps(), context().blocksPerStep()), p.policy());
+    if (made.possibleSignals().contains(SignalKind.GRADIENT_ALIGNMENT)) {
       throw new IllegalArgumentException("phase '" + p.name() + "' policy "
           + p.policy() + " asks for gradient alignment, which a continual plan does not route");
     }
+    if (made.possibleSignals().contains(SignalKind.REFERENCE_LOSS)) {
+      throw new IllegalArgumentException("phase '" + p.name() + "' policy " + p.policy()
+          + " asks for reference losses and weights the loss, which a continual plan does not "
+          + "route; run its proxy (DoReMiWorkflow) separately and give the phase its output");
+    }
+    return made;
   }
 
   /** Every phase that starts at or after the run's last step never runs. */

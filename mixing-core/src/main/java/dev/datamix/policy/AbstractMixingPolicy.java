@@ -9,6 +9,7 @@ import dev.datamix.mixture.Mixture;
 import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
+import dev.datamix.signal.ReferenceLosses;
 import dev.datamix.signal.SignalKind;
 import dev.datamix.signal.SignalRequest;
 import dev.datamix.state.IncompatibleStateException;
@@ -129,17 +130,25 @@ public abstract class AbstractMixingPolicy implements MixingPolicy {
       checkLength("loss", t.loss(), k);
     } else if (o instanceof BlockLosses b) {
       for (int i = 0; i < b.size(); i++) {
-        int d = b.domain(i);
-        if (d >= k) {
-          throw new IllegalArgumentException(
-              "block losses entry " + i + " has domain index " + d + " but there are " + k);
-        }
-        if (b.block(i) >= domains().get(d).blocks()) {
-          throw new IllegalArgumentException("block losses entry " + i + " has block "
-              + b.block(i) + " but domain '" + domainNames.get(d) + "' has "
-              + domains().get(d).blocks() + " blocks");
-        }
+        checkBlock("block losses", i, b.domain(i), b.block(i));
       }
+    } else if (o instanceof ReferenceLosses r) {
+      for (int i = 0; i < r.size(); i++) {
+        checkBlock("reference losses", i, r.domain(i), r.block(i));
+      }
+    }
+  }
+
+  private void checkBlock(String what, int i, int d, long block) {
+    int k = domainCount();
+    if (d >= k) {
+      throw new IllegalArgumentException(
+          what + " entry " + i + " has domain index " + d + " but there are " + k);
+    }
+    if (block >= domains().get(d).blocks()) {
+      throw new IllegalArgumentException(what + " entry " + i + " has block " + block
+          + " but domain '" + domainNames.get(d) + "' has " + domains().get(d).blocks()
+          + " blocks");
     }
   }
 

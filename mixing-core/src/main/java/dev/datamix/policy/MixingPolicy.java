@@ -3,6 +3,7 @@ package dev.datamix.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.datamix.config.PolicyConfig;
 import dev.datamix.mixture.Domain;
+import dev.datamix.mixture.LossWeights;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.sampler.BlockSelection;
 import dev.datamix.sampler.BlockSelector;
@@ -96,6 +97,17 @@ public interface MixingPolicy extends BlockSelector {
    * @throws IllegalStateException if {@code step} is before the current step
    */
   Mixture mixture(long step);
+
+  /**
+   * The weights on the training loss per domain at {@code step}, beside the sampling mixture (see
+   * {@link LossWeights}); called after {@link #mixture mixture(step)}. The default, {@link
+   * LossWeights#none()}, is the plain mean over the batch. DoReMi's proxy answers {@code α / p}.
+   * Trainers that honour them: the DJL trainer, the DJL listener adapter's {@code
+   * WeightedNextTokenLoss}, and the simulated learner.
+   */
+  default LossWeights lossWeights(long step) {
+    return LossWeights.none();
+  }
 
   /**
    * The blocks of domain {@code domain} (an index into {@link #domains()}) eligible at the current

@@ -2,6 +2,7 @@ package dev.datamix.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.mixture.LossWeights;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.sampler.BlockBatch;
@@ -10,6 +11,7 @@ import dev.datamix.sampler.SamplerOptions;
 import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.Observation;
 import dev.datamix.signal.SignalKind;
+import dev.datamix.signal.ReferenceLosses;
 import dev.datamix.signal.SignalMeter;
 import dev.datamix.signal.SignalRequest;
 import dev.datamix.state.AtomicFiles;
@@ -96,16 +98,26 @@ public final class DataMixer {
   public void observeAfterStep(long step, SignalRequest request, SignalMeter meter) {
     boolean perDomain = request.contains(SignalKind.TRAINING_LOSS);
     boolean perBlock = request.contains(SignalKind.BLOCK_LOSSES);
-    if (!perDomain && !perBlock) {
-      return;
+    if (perDomain || perBlock) {
+      BlockLosses losses = meter.batchLosses(step);
+      if (perDomain) {
+        policy.observe(losses.trainingLoss(policy.domains().size()));
+      }
+      if (perBlock) {
+        policy.observe(losses);
+      }
     }
-    BlockLosses losses = meter.batchLosses(step);
-    if (perDomain) {
-      policy.observe(losses.trainingLoss(policy.domains().size()));
+    if (request.contains(SignalKind.REFERENCE_LOSS)) {
+      ReferenceLosses reference = meter.referenceLosses(step);
+      if (reference != null) {
+        policy.observe(reference);
+      }
     }
-    if (perBlock) {
-      policy.observe(losses);
-    }
+  }
+
+  /** The policy's loss weights at {@code step}; see {@link MixingPolicy#lossWeights}. */
+  public LossWeights lossWeights(long step) {
+    return policy.lossWeights(step);
   }
 
   /**

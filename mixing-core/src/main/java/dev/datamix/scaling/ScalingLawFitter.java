@@ -2,6 +2,7 @@ package dev.datamix.scaling;
 
 import org.apache.commons.math3.exception.ConvergenceException;
 import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.exception.TooManyIterationsException;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresBuilder;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresOptimizer;
 import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer;
@@ -37,6 +38,11 @@ public final class ScalingLawFitter {
   private ScalingLawFitter(double huberDelta, int maxIterations) {
     this.huberDelta = huberDelta;
     this.maxIterations = maxIterations;
+  }
+
+  /** Huber loss with at most {@code maxIterations} Levenberg–Marquardt iterations (tests). */
+  static ScalingLawFitter huber(double delta, int maxIterations) {
+    return new ScalingLawFitter(delta, maxIterations);
   }
 
   /** Plain least squares. */
@@ -209,7 +215,8 @@ public final class ScalingLawFitter {
             .maxEvaluations(maxIterations * 10).maxIterations(maxIterations).lazyEvaluation(false)
             .build());
         params = optimum.getPoint().toArray();
-      } catch (TooManyEvaluationsException | ConvergenceException e) {
+      } catch (TooManyEvaluationsException | TooManyIterationsException
+          | ConvergenceException e) {
         flag = "the fit did not converge: " + e.getMessage();
         break;
       }

@@ -11,6 +11,7 @@ public sealed interface Observation
     permits Observation.HeldOutLoss,
         Observation.TrainingLoss,
         BlockLosses,
+        ReferenceLosses,
         Observation.GradientAlignment,
         Observation.PhaseSwitch {
 

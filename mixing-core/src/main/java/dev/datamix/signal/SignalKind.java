@@ -9,12 +9,12 @@ package dev.datamix.signal;
 public enum SignalKind {
   /**
    * Mean per-token loss of each domain on fixed held-out (validation) blocks, forward only.
-   * Velocitune, DoReMi and Aioli use it. Observation: {@link Observation.HeldOutLoss}.
+   * Velocitune and Aioli use it. Observation: {@link Observation.HeldOutLoss}.
    */
   HELD_OUT_LOSS(Timing.BEFORE_STEP),
   /**
    * Mean loss of each domain's blocks in step {@code t}'s training batch (free: no extra pass).
-   * ODM uses it. Observation: {@link Observation.TrainingLoss}.
+   * ODM and ADO use it. Observation: {@link Observation.TrainingLoss}.
    */
   TRAINING_LOSS(Timing.AFTER_STEP),
   /**
@@ -22,6 +22,14 @@ public enum SignalKind {
    * block index. LFR uses it. Observation: {@link BlockLosses}.
    */
   BLOCK_LOSSES(Timing.AFTER_STEP),
+  /**
+   * The per-block loss of a frozen <em>reference</em> model on every block of step {@code t}'s
+   * batch, and each block's mean positive excess {@code max(ℓ − ℓ_ref, 0)} of the trained model
+   * over it. Measured on the fly (one extra forward pass of the reference model) or looked up in
+   * a precomputed {@link ReferenceLossTable}. DoReMi uses it. Observation: {@link
+   * ReferenceLosses}.
+   */
+  REFERENCE_LOSS(Timing.AFTER_STEP),
   /**
    * Dot products {@code <g_j, g_target>} of a small batch's gradient from each requested probe
    * distribution with the target set's gradient, optionally the probes' full Gram matrix. DGA uses

@@ -35,11 +35,35 @@ public interface SignalMeter {
   BlockLosses batchLosses(long step);
 
   /**
+   * {@link SignalKind#REFERENCE_LOSS}: a frozen reference model's loss on every block of step
+   * {@code step}'s training batch, with the trained model's positive excess over it; null when
+   * nothing finite was measured (the policy is then told nothing).
+   */
+  ReferenceLosses referenceLosses(long step);
+
+  /**
    * A meter of a training batch only, for loops that measure nothing before a step (the DJL
    * listener adapter): the other signals are refused naming the policy's request.
    */
   static SignalMeter ofBatch(BlockLosses losses) {
+    return ofBatch(losses, null);
+  }
+
+  /**
+   * A meter of a training batch whose reference losses come from a precomputed table (or are
+   * refused, if {@code table} is null).
+   */
+  static SignalMeter ofBatch(BlockLosses losses, ReferenceLossTable table) {
     return new SignalMeter() {
+      @Override
+      public ReferenceLosses referenceLosses(long step) {
+        if (table == null) {
+          throw new IllegalStateException("reference losses of step " + step + " are not "
+              + "measured by this loop: give it a ReferenceLossTable");
+        }
+        return table.lookup(losses);
+      }
+
       @Override
       public Observation.HeldOutLoss heldOutLoss(long step) {
         throw new IllegalStateException("held-out loss of step " + step + " is not measured "

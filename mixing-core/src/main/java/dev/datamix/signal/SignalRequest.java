@@ -126,6 +126,12 @@ public final class SignalRequest {
       return this;
     }
 
+    /** Requests {@link SignalKind#REFERENCE_LOSS}. */
+    public Builder referenceLosses() {
+      kinds.add(SignalKind.REFERENCE_LOSS);
+      return this;
+    }
+
     /** Subscribes to {@link SignalKind#PHASE_SWITCH} events. */
     public Builder phaseSwitches() {
       kinds.add(SignalKind.PHASE_SWITCH);

@@ -1,6 +1,7 @@
 package dev.datamix.sim;
 
 import dev.datamix.mixture.Domain;
+import dev.datamix.mixture.LossWeights;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.random.Seeds;
 import dev.datamix.sampler.BlockBatch;
@@ -8,7 +9,6 @@ import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,18 +61,18 @@ public final class SimulatedLearner {
   private final double[] tokens;
   private final int[][] visits;
 
-  private SimulatedLearner(Builder b) {
+  SimulatedLearner(SimulatedLearnerBuilder b) {
     int k = b.specs.size();
     domains = new ArrayList<>();
     irreducible = new double[k];
     amplitude = new double[k];
     exponent = new double[k];
     int i = 0;
-    for (DomainSpec s : b.specs.values()) {
-      domains.add(Domain.ofBlocks(s.name, s.blocks, b.blockLength));
-      irreducible[i] = s.irreducible;
-      amplitude[i] = s.amplitude;
-      exponent[i] = s.exponent;
+    for (SimulatedLearnerBuilder.DomainSpec s : b.specs.values()) {
+      domains.add(Domain.ofBlocks(s.name(), s.blocks(), b.blockLength));
+      irreducible[i] = s.irreducible();
+      amplitude[i] = s.amplitude();
+      exponent[i] = s.exponent();
       i++;
     }
     names = Domain.names(domains);
@@ -86,8 +86,8 @@ public final class SimulatedLearner {
     }
     if (b.target != null) {
       double[] t = new double[k];
-      b.target.transfer.forEach((from, amount) -> t[index(from)] = amount);
-      target = new Target(b.target.irreducible, b.target.amplitude, b.target.exponent, t);
+      b.target.transfer().forEach((from, amount) -> t[index(from)] = amount);
+      target = new Target(b.target.irreducible(), b.target.amplitude(), b.target.exponent(), t);
     } else {
       target = null;
     }
@@ -144,8 +144,8 @@ public final class SimulatedLearner {
   }
 
   /** A builder. */
-  public static Builder builder() {
-    return new Builder();
+  public static SimulatedLearnerBuilder builder() {
+    return new SimulatedLearnerBuilder();
   }
 
   /**
@@ -325,11 +325,48 @@ public final class SimulatedLearner {
    * update (as a real forward pass would), then adds the batch's tokens and visits.
    */
   public StepResult train(BlockBatch batch) {
+    return train(batch, LossWeights.none());
+  }
+
+  /**
+   * Trains one step on {@code batch} under per-domain loss weights: a block's tokens count {@code
+   * u_b} times toward its domain, with {@code u} scaled to sum to the batch size ({@link
+   * LossWeights#perBlock}), as a weighted loss scales each block's share of the gradient.
+   */
+  public StepResult train(BlockBatch batch, LossWeights weights) {
+    int n = batch.size();
+    int k = tokens.length;
+    float[] blockLoss = losses(batch, 4);
+    int[] doms = new int[n];
+    long[] blocks = new long[n];
+    for (int j = 0; j < n; j++) {
+      doms[j] = batch.domain(j);
+      blocks[j] = batch.block(j);
+    }
+    float[] u = new float[n];
+    weights.perBlock(doms, n, u);
+    for (int j = 0; j < n; j++) {
+      tokens[doms[j]] += (double) blockLength * u[j];
+      if (visits[doms[j]] != null) {
+        visits[doms[j]][(int) blocks[j]]++;
+      }
+    }
+    BlockLosses losses = BlockLosses.of(batch.step(), doms, blocks, blockLoss, n);
+    return new StepResult(losses.trainingLoss(k), losses);
+  }
+
+  /**
+   * Each block's loss on the current parameters, without training: this learner as a frozen
+   * reference model (DoReMi's), evaluated on another run's batch.
+   */
+  public float[] frozenLosses(BlockBatch batch) {
+    return losses(batch, 5);
+  }
+
+  private float[] losses(BlockBatch batch, long noiseStream) {
     int n = batch.size();
     int k = tokens.length;
     float[] blockLoss = new float[n];
-    int[] doms = new int[n];
-    long[] blocks = new long[n];
     double[] reducible = new double[k];
     for (int i = 0; i < k; i++) {
       reducible[i] = reducible(i);
@@ -337,22 +374,14 @@ public final class SimulatedLearner {
     for (int j = 0; j < n; j++) {
       int d = batch.domain(j);
       long b = batch.block(j);
-      doms[j] = d;
-      blocks[j] = b;
       double h = Math.exp(difficultySpread * gaussian(3, d, b)
           - 0.5 * difficultySpread * difficultySpread);
       double mem = visits[d] == null ? 1.0 : Math.pow(memorisation, visits[d][(int) b]);
-      double l = irreducible[d] + h * reducible[d] * mem + noise * gaussian(4, batch.step(), j);
+      double l = irreducible[d] + h * reducible[d] * mem
+          + noise * gaussian(noiseStream, batch.step(), j);
       blockLoss[j] = (float) Math.max(0, l);
     }
-    for (int j = 0; j < n; j++) {
-      tokens[doms[j]] += blockLength;
-      if (visits[doms[j]] != null) {
-        visits[doms[j]][(int) blocks[j]]++;
-      }
-    }
-    BlockLosses losses = BlockLosses.of(batch.step(), doms, blocks, blockLoss, n);
-    return new StepResult(losses.trainingLoss(k), losses);
+    return blockLoss;
   }
 
   private double gaussian(long stream, long a, long b) {
@@ -369,141 +398,4 @@ public final class SimulatedLearner {
 
   private record Target(double irreducible, double amplitude, double exponent, double[] transfer) {}
 
-  private record DomainSpec(String name, long blocks, double irreducible, double amplitude,
-      double exponent) {}
-
-  private record TargetSpec(double irreducible, double amplitude, double exponent,
-      Map<String, Double> transfer) {}
-
-  /** Builds a {@link SimulatedLearner}; every parameter is checked in {@link #build()}. */
-  public static final class Builder {
-    private final Map<String, DomainSpec> specs = new LinkedHashMap<>();
-    private final Map<String, Map<String, Double>> transfers = new LinkedHashMap<>();
-    private TargetSpec target;
-    private int blockLength = 128;
-    private double tokenScale = 10_000;
-    private double noise;
-    private double alignmentNoise;
-    private double difficultySpread;
-    private double memorisation = 1.0;
-    private long seed;
-
-    private Builder() {}
-
-    /**
-     * Adds a domain.
-     *
-     * @param blocks number of blocks, {@code > 0}
-     * @param irreducible {@code E >= 0}, the loss floor
-     * @param amplitude {@code B > 0}, the reducible loss at zero tokens
-     * @param exponent {@code β > 0}, how fast the domain is learned
-     */
-    public Builder domain(String name, long blocks, double irreducible, double amplitude,
-        double exponent) {
-      if (specs.containsKey(name)) {
-        throw new IllegalArgumentException("duplicate domain name '" + name + "'");
-      }
-      checkNonNegative("irreducible of '" + name + "'", irreducible);
-      checkPositive("amplitude of '" + name + "'", amplitude);
-      checkPositive("exponent of '" + name + "'", exponent);
-      specs.put(name, new DomainSpec(name, blocks, irreducible, amplitude, exponent));
-      return this;
-    }
-
-    /** Tokens of domain {@code from} count {@code amount} times toward domain {@code to}. */
-    public Builder transfer(String from, String to, double amount) {
-      checkNonNegative("transfer " + from + " -> " + to, amount);
-      if (from.equals(to)) {
-        throw new IllegalArgumentException("transfer of a domain to itself is fixed at 1, got '"
-            + from + "' -> '" + to + "'");
-      }
-      transfers.computeIfAbsent(to, x -> new LinkedHashMap<>()).put(from, amount);
-      return this;
-    }
-
-    /** A target task; {@code transfer} maps domains to how much their tokens count for it. */
-    public Builder target(double irreducible, double amplitude, double exponent,
-        Map<String, Double> transfer) {
-      checkNonNegative("target irreducible", irreducible);
-      checkPositive("target amplitude", amplitude);
-      checkPositive("target exponent", exponent);
-      transfer.forEach((k, v) -> checkNonNegative("target transfer from '" + k + "'", v));
-      target = new TargetSpec(irreducible, amplitude, exponent, Map.copyOf(transfer));
-      return this;
-    }
-
-    /** Tokens per block, {@code > 0}. */
-    public Builder blockLength(int tokens) {
-      checkPositive("blockLength", tokens);
-      blockLength = tokens;
-      return this;
-    }
-
-    /** The token scale {@code S} of the loss curves, {@code > 0}. */
-    public Builder tokenScale(double tokens) {
-      checkPositive("tokenScale", tokens);
-      tokenScale = tokens;
-      return this;
-    }
-
-    /** Standard deviation of Gaussian noise on every loss, {@code >= 0}. */
-    public Builder noise(double sd) {
-      checkNonNegative("noise", sd);
-      noise = sd;
-      return this;
-    }
-
-    /** Relative standard deviation of noise on alignment scores, {@code >= 0}. */
-    public Builder alignmentNoise(double relativeSd) {
-      checkNonNegative("alignmentNoise", relativeSd);
-      alignmentNoise = relativeSd;
-      return this;
-    }
-
-    /** Log-normal spread {@code σ >= 0} of per-block difficulty. */
-    public Builder difficultySpread(double sigma) {
-      checkNonNegative("difficultySpread", sigma);
-      difficultySpread = sigma;
-      return this;
-    }
-
-    /** Per-visit memorisation factor {@code ρ} in {@code (0, 1]}; 1 = no memorisation. */
-    public Builder memorisation(double rho) {
-      if (!(rho > 0 && rho <= 1)) {
-        throw new IllegalArgumentException("memorisation must be in (0, 1], got " + rho);
-      }
-      memorisation = rho;
-      return this;
-    }
-
-    /** Seed of the noise and of block difficulties. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /**
-     * The learner.
-     *
-     * @throws IllegalArgumentException if no domain was added or a transfer names an unknown one
-     */
-    public SimulatedLearner build() {
-      if (specs.isEmpty()) {
-        throw new IllegalArgumentException("a simulated learner needs at least one domain");
-      }
-      return new SimulatedLearner(this);
-    }
-
-    private static void checkPositive(String what, double v) {
-      if (!(v > 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException(what + " must be finite and > 0, got " + v);
-      }
-    }
-
-    private static void checkNonNegative(String what, double v) {
-      if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException(what + " must be finite and >= 0, got " + v);
-      }
-    }
-  }
 }

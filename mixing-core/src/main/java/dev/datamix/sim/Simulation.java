@@ -1,11 +1,13 @@
 package dev.datamix.sim;
 
+import dev.datamix.mixture.LossWeights;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.run.DataMixer;
 import dev.datamix.sampler.BlockBatch;
 import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
+import dev.datamix.signal.ReferenceLosses;
 import dev.datamix.signal.SignalMeter;
 import dev.datamix.signal.SignalRequest;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ public final class Simulation {
   private long nextStep;
   private SimulatedLearner.StepResult lastStep;
   private SignalMeter view;
+  private SimulatedLearner reference;
 
   /**
    * @param mixer the policy and sampler, over the learner's domains
@@ -51,6 +54,16 @@ public final class Simulation {
    */
   public Simulation measuredThrough(java.util.function.UnaryOperator<SignalMeter> view) {
     this.view = view.apply(meter);
+    return this;
+  }
+
+  /**
+   * A frozen reference model for {@link dev.datamix.signal.SignalKind#REFERENCE_LOSS}: its loss on
+   * every block of each batch, never trained (DoReMi's reference run: a learner trained
+   * beforehand, for example by another simulation).
+   */
+  public Simulation withReference(SimulatedLearner frozen) {
+    this.reference = frozen;
     return this;
   }
 
@@ -88,10 +101,12 @@ public final class Simulation {
     DataMixer.Measured measured = mixer.measureBeforeStep(t, view);
     Mixture requested = mixer.mixture(t);
     mixer.drawBatch(t, batchSize, batch);
-    lastStep = learner.train(batch);
+    LossWeights weights = mixer.lossWeights(t);
+    lastStep = learner.train(batch, weights);
     mixer.observeAfterStep(t, measured.request(), view);
     return new StepRecord(t, requested, batch.mixture(), batch.domains(), batch.blocks(),
-        measured.heldOut() == null ? null : measured.heldOut().loss(), measured.request());
+        measured.heldOut() == null ? null : measured.heldOut().loss(), measured.request(),
+        weights);
   }
 
   /** The learner as a {@link SignalMeter}: what the DJL trainer measures, simulated. */
@@ -111,6 +126,15 @@ public final class Simulation {
     public BlockLosses batchLosses(long step) {
       return lastStep.blockLosses();
     }
+
+    @Override
+    public ReferenceLosses referenceLosses(long step) {
+      if (reference == null) {
+        throw new IllegalStateException("policy '" + mixer.policy().name() + "' asks for "
+            + "reference losses but the simulation has no reference: Simulation.withReference");
+      }
+      return ReferenceLosses.perBlock(lastStep.blockLosses(), reference.frozenLosses(batch));
+    }
   };
 
   /**
@@ -123,7 +147,8 @@ public final class Simulation {
    * @param blocks block index of each drawn block
    * @param heldOutLoss held-out losses measured before the step, or null if none were requested
    * @param request what the policy asked for
+   * @param lossWeights the policy's weights on the step's training loss
    */
   public record StepRecord(long step, Mixture mixture, Mixture effectiveMixture, int[] domains,
-      long[] blocks, DoubleVector heldOutLoss, SignalRequest request) {}
+      long[] blocks, DoubleVector heldOutLoss, SignalRequest request, LossWeights lossWeights) {}
 }

@@ -39,6 +39,26 @@ class ScalingLawFitterTest {
     assertTrue(fit.rSquared() > 0.99 && fit.seExponent() > 0, fit.toString());
   }
 
+  /**
+   * An optimizer stopped by its iteration limit (commons-math throws TooManyIterationsException,
+   * not TooManyEvaluationsException) gives a flagged fit, never an exception: ADO refits
+   * unattended in the middle of a run, where one such fit once stopped a real-text run.
+   */
+  @Test
+  void anIterationLimitGivesAFlaggedFitNotAnException() {
+    double[] d = new double[12];
+    double[] l = new double[12];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = 1e4 * (i + 1);
+      l[i] = 2 + 5 * Math.pow(d[i], -0.3) + 0.05 * Seeds.toGaussian(Seeds.hash(5, i),
+          Seeds.hash(6, i));
+    }
+    DataScalingFit fit = ScalingLawFitter.huber(1e-3, 1).fitData(d, l);
+    assertTrue(fit.flagged() && fit.flag().contains("did not converge"), fit.toString());
+    assertTrue(Double.isFinite(fit.irreducible()) && Double.isFinite(fit.exponent()),
+        fit.toString());
+  }
+
   @Test
   void recoversKnownParametersFromNoisyPoints() {
     double e = 2.4;

@@ -17,6 +17,7 @@ import dev.datamix.sampler.SamplerOptions;
 import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
+import dev.datamix.signal.ReferenceLosses;
 import dev.datamix.signal.SignalKind;
 import dev.datamix.signal.SignalMeter;
 import dev.datamix.signal.SignalRequest;
@@ -63,10 +64,29 @@ public abstract class MixingPolicyContractTest {
     return new PolicyContext(newLearner().domains(), seed, steps(), batchSize());
   }
 
+  /**
+   * The frozen reference model of a policy that asks for {@link SignalKind#REFERENCE_LOSS}: by
+   * default {@link #newLearner()} trained 200 steps on a uniform mix.
+   */
+  protected SimulatedLearner newReference() {
+    SimulatedLearner ref = newLearner();
+    java.util.List<String> names = Domain.names(ref.domains());
+    DataMixer uniform = new DataMixer(dev.datamix.policy.PolicyRegistry.load().create("uniform",
+        PolicyContext.of(ref.domains(), 0), java.util.Map.of()), SamplerOptions.seed(0));
+    new Simulation(uniform, ref, batchSize()).run(200);
+    assertEquals(names, Domain.names(ref.domains()));
+    return ref;
+  }
+
   private Simulation simulation(long seed) {
-    SimulatedLearner learner = newLearner();
-    DataMixer mixer = new DataMixer(newPolicy(context(seed)), SamplerOptions.seed(seed));
-    return new Simulation(mixer, learner, batchSize());
+    return simulate(newPolicy(context(seed)), newLearner(), seed);
+  }
+
+  private Simulation simulate(MixingPolicy policy, SimulatedLearner learner, long seed) {
+    DataMixer mixer = new DataMixer(policy, SamplerOptions.seed(seed));
+    Simulation s = new Simulation(mixer, learner, batchSize());
+    return policy.possibleSignals().contains(SignalKind.REFERENCE_LOSS)
+        ? s.withReference(newReference()) : s;
   }
 
   private static List<Mixture> mixtures(List<Simulation.StepRecord> records) {
@@ -117,10 +137,10 @@ public abstract class MixingPolicyContractTest {
     String saved = Json.write(first.mixer().snapshot());
     SimulatedLearner learnerAtHalf = first.learner().copy();
 
-    DataMixer restored = new DataMixer(newPolicy(context(3)), SamplerOptions.seed(3));
-    restored.restore(Json.parse(saved));
-    List<Simulation.StepRecord> rest =
-        new Simulation(restored, learnerAtHalf, batchSize()).startingAt(half).run(steps() - half);
+    MixingPolicy again = newPolicy(context(3));
+    Simulation second = simulate(again, learnerAtHalf, 3);
+    second.mixer().restore(Json.parse(saved));
+    List<Simulation.StepRecord> rest = second.startingAt(half).run(steps() - half);
 
     for (int i = 0; i < rest.size(); i++) {
       Simulation.StepRecord expected = full.get((int) half + i);
@@ -131,6 +151,8 @@ public abstract class MixingPolicyContractTest {
       assertTrue(Arrays.equals(expected.blocks(), actual.blocks()),
           "blocks at step " + expected.step());
       assertEquals(expected.request(), actual.request(), "request at step " + expected.step());
+      assertEquals(expected.lossWeights(), actual.lossWeights(),
+          "loss weights at step " + expected.step());
     }
   }
 
@@ -170,9 +192,7 @@ public abstract class MixingPolicyContractTest {
   @ParameterizedTest
   @EnumSource(Unmeasured.class)
   void signalsNotMeasuredNeverProduceInvalidWeights(Unmeasured which) {
-    SimulatedLearner learner = newLearner();
-    DataMixer mixer = new DataMixer(newPolicy(context(4)), SamplerOptions.seed(4));
-    Simulation s = new Simulation(mixer, learner, batchSize()).measuredThrough(
+    Simulation s = simulate(newPolicy(context(4)), newLearner(), 4).measuredThrough(
         meter -> new SpoiledMeter(meter, which));
     for (Simulation.StepRecord r : s.run(steps())) {
       for (int i = 0; i < r.mixture().size(); i++) {
@@ -192,7 +212,7 @@ public abstract class MixingPolicyContractTest {
       this.which = which;
     }
 
-    private final long[] calls = new long[3];
+    private final long[] calls = new long[4];
 
     /** Counts a call of measurement kind {@code kind}; true if this call is an odd one. */
     private boolean oddCall(int kind) {
@@ -237,6 +257,25 @@ public abstract class MixingPolicyContractTest {
         losses[i] = spoiled(odd, d[i]) ? Float.NaN : b.loss(i);
       }
       return BlockLosses.of(step, d, blocks, losses, b.size());
+    }
+
+    @Override
+    public ReferenceLosses referenceLosses(long step) {
+      ReferenceLosses r = meter.referenceLosses(step);
+      int n = r.size();
+      int[] d = new int[n];
+      long[] blocks = new long[n];
+      float[] ref = new float[n];
+      float[] excess = new float[n];
+      boolean odd = oddCall(3);
+      for (int i = 0; i < n; i++) {
+        d[i] = r.domain(i);
+        blocks[i] = r.block(i);
+        boolean spoil = spoiled(odd, d[i]);
+        ref[i] = spoil ? Float.NaN : r.reference(i);
+        excess[i] = spoil ? Float.NaN : r.excess(i);
+      }
+      return ReferenceLosses.of(step, d, blocks, ref, excess, n, r.tokenLevel());
     }
   }
 

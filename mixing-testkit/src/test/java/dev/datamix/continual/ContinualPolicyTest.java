@@ -102,6 +102,33 @@ class ContinualPolicyTest {
         .toString());
   }
 
+  @Nested
+  class WithOdmInside extends MixingPolicyContractTest {
+    @Override
+    protected MixingPolicy newPolicy(PolicyContext c) {
+      return REGISTRY.create("continual", c, Json.parse("{\"phases\": ["
+          + "{\"name\": \"A\", \"domains\": [\"easy\", \"hard\"], \"steps\": 60},"
+          + "{\"name\": \"B\", \"domains\": [\"related\", \"noisy\", \"small\"], "
+          + "\"steps\": 500, \"replay\": 0.05, \"policy\": {\"policy\": \"odm\"}}]}"));
+    }
+
+    @Override
+    protected boolean asksForEveryPossibleSignal() {
+      return false; // it asks for what its phases' policies ask for
+    }
+  }
+
+  @Test
+  void aPhaseWhosePolicyNeedsAReferenceModelIsRefusedWhenThePlanIsMade() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> REGISTRY.create("continual", context(), Json.parse("{\"phases\": ["
+            + "{\"name\": \"A\", \"domains\": [\"easy\"], \"steps\": 10},"
+            + "{\"name\": \"B\", \"domains\": [\"hard\", \"noisy\"], \"steps\": 10, "
+            + "\"policy\": {\"policy\": \"doremi\"}}]}")));
+    assertTrue(e.getMessage().contains("phase 'B'") && e.getMessage().contains("reference"),
+        e.getMessage());
+  }
+
   @Test
   void badPlansAreRejectedNamingThePhase() {
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * The results pages of {@code docs/} that regenerate from raw files committed beside them, and
  * how: a shoot-out directory ({@code spec.json}, {@code provenance.json}, each run's {@code
  * result.json}), a JMH page ({@code docs/benchmarks/<suite>/}), the DGA overhead sweep ({@code
- * sweep.json}) and the simulated knob sweep (recomputed: the simulated learner takes seconds). A
- * results page that is none of these must carry {@link #NOTICE}.
+ * sweep.json}), DoReMi's reference cost ({@code reference-cost.json}) and the simulated knob
+ * sweep (recomputed: the simulated learner takes seconds). A results page that is none of these
+ * must carry {@link #NOTICE}.
  */
 public final class EvidencePages {
   /** The first words of the notice on a page that predates the gradient fix. */
@@ -35,7 +36,9 @@ public final class EvidencePages {
     /** {@link DgaKnobSweep}, recomputed on the simulated learner. */
     KNOB_SWEEP,
     /** {@link TrainerOverhead#render} over {@code docs/benchmarks/trainer/overhead.json}. */
-    TRAINER
+    TRAINER,
+    /** {@link PeersEvidence#renderReferenceCost} over {@code reference-cost.json}. */
+    REFERENCE_COST
   }
 
   /**
@@ -67,6 +70,9 @@ public final class EvidencePages {
         } else if (file.equals(TrainerOverhead.RAW)) {
           out.add(new Page("trainer-overhead", Kind.TRAINER, parent,
               docs.resolve("benchmarks-trainer.md"), "benchmarks/run-trainer-overhead.sh"));
+        } else if (file.equals(PeersEvidence.REFERENCE_COST)) {
+          out.add(new Page(parent.getFileName().toString(), Kind.REFERENCE_COST, parent,
+              parent.resolve("report.md"), "benchmarks/run-peers.sh"));
         } else if (file.equals(DgaOverheadSweep.RAW)) {
           out.add(new Page(parent.getFileName().toString(), Kind.DGA_OVERHEAD, parent,
               parent.resolve("report.md"), "benchmarks/run-dga.sh --sweep-only true"));
@@ -105,6 +111,10 @@ public final class EvidencePages {
         copyTree(page.raw(), scratch);
         DgaOverheadSweep.render(scratch);
         return Files.readString(scratch.resolve("report.md"));
+      }
+      case REFERENCE_COST -> {
+        copyTree(page.raw(), scratch);
+        return PeersEvidence.renderReferenceCost(scratch);
       }
       case TRAINER -> {
         return TrainerOverhead.render(page.raw(), scratch.resolve("benchmarks-trainer.md"));

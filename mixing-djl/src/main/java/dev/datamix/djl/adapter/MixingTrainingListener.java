@@ -9,6 +9,7 @@ import dev.datamix.djl.model.LanguageModelLoss;
 import dev.datamix.mixture.Domain;
 import dev.datamix.run.DataMixer;
 import dev.datamix.signal.BlockLosses;
+import dev.datamix.signal.ReferenceLossTable;
 import dev.datamix.signal.SignalMeter;
 import dev.datamix.signal.SignalRequest;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class MixingTrainingListener extends TrainingListenerAdapter {
   private final MixtureBatchSampler sampler;
   private final BlockIndex index;
   private final List<Domain> domains;
+  private final ReferenceLossTable referenceTable;
   private long step;
 
   /**
@@ -33,6 +35,17 @@ public final class MixingTrainingListener extends TrainingListenerAdapter {
    */
   public MixingTrainingListener(DataMixer mixer, MixtureBatchSampler sampler, BlockIndex index,
       long startStep) {
+    this(mixer, sampler, index, startStep, null);
+  }
+
+  /**
+   * @param startStep the step of the first batch (as given to the sampler)
+   * @param referenceTable where a policy's reference losses are looked up (DoReMi's proxy), or
+   *     null
+   */
+  public MixingTrainingListener(DataMixer mixer, MixtureBatchSampler sampler, BlockIndex index,
+      long startStep, ReferenceLossTable referenceTable) {
+    this.referenceTable = referenceTable;
     this.mixer = mixer;
     this.sampler = sampler;
     this.index = index;
@@ -75,7 +88,7 @@ public final class MixingTrainingListener extends TrainingListenerAdapter {
     }
     if (finite) {
       mixer.observeAfterStep(step, request,
-          SignalMeter.ofBatch(BlockLosses.of(step, doms, blocks, losses, n)));
+          SignalMeter.ofBatch(BlockLosses.of(step, doms, blocks, losses, n), referenceTable));
     }
     sampler.reported(step);
     step++;

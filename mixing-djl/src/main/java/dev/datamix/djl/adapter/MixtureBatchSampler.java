@@ -2,6 +2,7 @@ package dev.datamix.djl.adapter;
 
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
+import dev.datamix.mixture.LossWeights;
 import dev.datamix.run.DataMixer;
 import dev.datamix.sampler.BlockBatch;
 import dev.datamix.signal.SignalKind;
@@ -29,6 +30,8 @@ public final class MixtureBatchSampler implements Sampler {
   private long nextStep;
   private long lastReported = -1;
   private SignalRequest pending = SignalRequest.none();
+  private float[] rowWeights;
+  private long drawnBatches;
 
   /**
    * @param mixer the policy and sampler (restore it first to resume)
@@ -53,6 +56,19 @@ public final class MixtureBatchSampler implements Sampler {
   /** The signals the policy asked for at the last drawn step. */
   public SignalRequest pendingRequest() {
     return pending;
+  }
+
+  /**
+   * The policy's loss weight of each row of the batch drawn last, in row order, scaled to sum to
+   * the batch size; null when the policy weights nothing ({@link WeightedNextTokenLoss} reads it).
+   */
+  float[] lastRowWeights() {
+    return rowWeights == null ? null : rowWeights.clone();
+  }
+
+  /** How many batches were drawn: tells {@link WeightedNextTokenLoss} a new batch began. */
+  long drawnBatches() {
+    return drawnBatches;
   }
 
   /** The next step to draw. */
@@ -83,8 +99,8 @@ public final class MixtureBatchSampler implements Sampler {
           throw new NoSuchElementException("all " + endStep + " steps were drawn");
         }
         long t = nextStep;
-        boolean needsReport = pending.contains(SignalKind.TRAINING_LOSS)
-            || pending.contains(SignalKind.BLOCK_LOSSES);
+        boolean needsReport = pending.kinds().stream()
+            .anyMatch(k -> k.timing() == SignalKind.Timing.AFTER_STEP);
         if (needsReport && lastReported < t - 1) {
           throw new IllegalStateException("batch " + t + " requested before the losses of step "
               + (t - 1) + " were reported: disable prefetching (no executor in DJL's data "
@@ -92,6 +108,11 @@ public final class MixtureBatchSampler implements Sampler {
         }
         pending = mixer.signalsFor(t);
         mixer.drawBatch(t, batchSize, batch);
+        LossWeights w = mixer.lossWeights(t);
+        float[] rows = new float[batch.size()];
+        w.perBlock(batch.domains(), batch.size(), rows);
+        rowWeights = w.isNone() ? null : rows;
+        drawnBatches++;
         List<Long> out = new ArrayList<>(batchSize);
         for (int i = 0; i < batch.size(); i++) {
           out.add(index.flat(batch.domain(i), batch.block(i)));

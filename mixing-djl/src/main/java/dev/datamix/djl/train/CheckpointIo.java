@@ -13,7 +13,7 @@ import dev.datamix.state.AtomicFiles;
  * The two file operations every checkpoint write goes through: creating a file and renaming a
  * finished temporary into place. The default, {@link #fileSystem()}, forces each file to disk
  * when it is closed and renames atomically where the file system can. A trainer may be given
- * another (through {@link MixingTrainer.Builder#optCheckpointIo}) to write elsewhere, or to
+ * another (through {@link MixingTrainerBuilder#optCheckpointIo}) to write elsewhere, or to
  * inject failures in tests: a full disk, a crash before the rename.
  */
 public interface CheckpointIo {

@@ -3,7 +3,6 @@ package dev.datamix.djl.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.BatchAssembler;
 import dev.datamix.corpus.Corpus;
@@ -15,7 +14,6 @@ import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.policy.PolicyContext;
-import dev.datamix.policy.PolicyRegistry;
 import dev.datamix.run.DataMixer;
 import dev.datamix.run.RunDirectory;
 import dev.datamix.sampler.SamplerOptions;
@@ -48,7 +46,7 @@ import java.util.Locale;
  * <p>Every step appends one JSON line to {@code metrics.jsonl} (loss, learning rate, weights,
  * per-domain losses when measured, in nats and bits per byte, and the time split: data,
  * forward-backward, optimizer, policy, probes, evaluation). Checkpoints hold the model, the
- * optimizer moments, the step, and the policy and sampler state; {@link Builder#resume()}
+ * optimizer moments, the step, and the policy and sampler state; {@link MixingTrainerBuilder#resume()}
  * continues so that losses and mixtures match an uninterrupted run step for step.
  */
 public final class MixingTrainer implements AutoCloseable {
@@ -68,10 +66,11 @@ public final class MixingTrainer implements AutoCloseable {
   private final GptModel model;
   private final HeldOutEvaluator evaluator;
   private final GradientProbe probe;
+  private final TrainerReference reference;
   private MetricsLog metrics;
   private final TrainingStep steps;
 
-  private MixingTrainer(Builder b) throws IOException {
+  MixingTrainer(MixingTrainerBuilder b) throws IOException {
     this.corpus = b.corpus;
     this.config = b.config;
     this.policySpec = b.policySpec;
@@ -117,11 +116,15 @@ public final class MixingTrainer implements AutoCloseable {
     probe = config.targetDomain().isEmpty() ? null : new GradientProbe(corpus, corpusDomains,
         corpus.domainIndex(config.targetDomain()), config.targetBlocks(),
         config.probeBatchSize(), config.seed());
+    reference = TrainerReference.open(b, policy, corpus, domains, corpusIdentity(),
+        state.devices()[0]);
     TrainerMeter meter = new TrainerMeter(model, state.parameters(), state.manager(),
-        state.devices()[0], domains, evaluator, probe, mixer.policy().name());
+        state.devices()[0], domains, evaluator, probe, mixer.policy().name(), reference.model,
+        reference.table);
     steps = new TrainingStep(corpus, config, corpusDomains, domains, mixer, meter, state,
         schedule, new BatchAssembler(corpus, Split.TRAIN, config.batchSize()));
     RunDirectory.KIND.claim(runDir, b.existing); // after every check above: nothing deleted in vain
+    reference.record(runDir, b.existing);
     if (b.existing != ExistingOutput.RESUME) {
       steps.announce(policy.planNotices());
     }
@@ -141,8 +144,8 @@ public final class MixingTrainer implements AutoCloseable {
   }
 
   /** A builder. */
-  public static Builder builder() {
-    return new Builder();
+  public static MixingTrainerBuilder builder() {
+    return new MixingTrainerBuilder();
   }
 
   /** The training domains, in the policy's order. */
@@ -294,14 +297,21 @@ public final class MixingTrainer implements AutoCloseable {
   }
 
   private ObjectNode corpusIdentity() {
-    ObjectNode o = Json.object();
-    o.put("vocabSize", corpus.manifest().vocabSize());
-    o.put("blockLength", corpus.blockLength());
-    ArrayNode ds = o.putArray("trainDomains");
-    for (Domain d : domains) {
-      ds.addObject().put("name", d.name()).put("blocks", d.blocks());
+    return ReferenceTables.corpusIdentity(corpus, domains);
+  }
+
+  /**
+   * The policy and sampler state ({@link DataMixer#snapshot()}) of run {@code runDir}'s latest
+   * checkpoint: what a workflow reads a finished stage's policy from.
+   *
+   * @throws IncompatibleStateException if the run has no readable checkpoint
+   */
+  public static JsonNode latestMixerState(Path runDir) throws IOException {
+    RunDirectory run = new RunDirectory(runDir);
+    if (!run.hasCheckpoint()) {
+      throw new IncompatibleStateException("run " + runDir + " has no checkpoint");
     }
-    return o;
+    return Checkpoint.readState(Checkpoint.latest(run.checkpoints())).path("mixer");
   }
 
   /** Loads only the model weights of another run's checkpoint (same model shape). */
@@ -333,7 +343,11 @@ public final class MixingTrainer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      state.close();
+      try {
+        reference.close();
+      } finally {
+        state.close();
+      }
     }
   }
 
@@ -350,140 +364,4 @@ public final class MixingTrainer implements AutoCloseable {
    */
   public record StepResult(long step, double loss, double learningRate, float[] perBlockLoss,
       Mixture mixture, boolean skipped, double wallMillis) {}
-
-  /** Builds a {@link MixingTrainer}. */
-  public static final class Builder {
-    private Corpus corpus;
-    private TrainingConfig config = TrainingConfig.defaults();
-    private JsonNode policySpec;
-    private Path runDir;
-    private PrintStream progress;
-    private LearningRateSchedule schedule;
-    private PolicyRegistry registry;
-    private ExistingOutput existing = ExistingOutput.REFUSE;
-    private Path initialWeights;
-    private CheckpointIo checkpointIo = CheckpointIo.fileSystem();
-    private Device[] devices;
-
-    private Builder() {}
-
-    /**
-     * Optional: start from the model weights of another run's latest checkpoint (continual
-     * pre-training); the optimizer, step and policy start fresh.
-     */
-    public Builder optInitialWeights(Path otherRunDirectory) {
-      this.initialWeights = otherRunDirectory;
-      return this;
-    }
-
-    /** Required: the corpus. */
-    public Builder setCorpus(Corpus corpus) {
-      this.corpus = corpus;
-      return this;
-    }
-
-    /** Required: {@code {"policy": name, "config": {...}}}. */
-    public Builder setPolicy(JsonNode spec) {
-      this.policySpec = spec;
-      return this;
-    }
-
-    /** Required: where metrics and checkpoints go. */
-    public Builder setRunDirectory(Path dir) {
-      this.runDir = dir;
-      return this;
-    }
-
-    /** Optional: the training config (default: {@link TrainingConfig#defaults()}). */
-    public Builder optConfig(TrainingConfig config) {
-      this.config = config;
-      return this;
-    }
-
-    /** Optional: a progress line on this stream. */
-    public Builder optProgress(PrintStream out) {
-      this.progress = out;
-      return this;
-    }
-
-    /** Optional: a learning-rate schedule instead of the config's warmup + cosine. */
-    public Builder optSchedule(LearningRateSchedule schedule) {
-      this.schedule = schedule;
-      return this;
-    }
-
-    /** Optional: the registry to find the policy in (default: the class path's). */
-    public Builder optRegistry(PolicyRegistry registry) {
-      this.registry = registry;
-      return this;
-    }
-
-    /**
-     * Optional: continue from the run directory's latest checkpoint. Every trainer setting must
-     * match the checkpoint's but {@code device}, {@code checkpointEvery}, {@code logEvery} and
-     * {@code maxNonFiniteInARow}; {@code steps} may change when no step already taken would
-     * change: its learning rate and the policy's {@link dev.datamix.policy.Horizon} decide.
-     */
-    public Builder resume() {
-      this.existing = ExistingOutput.RESUME;
-      return this;
-    }
-
-    /**
-     * Optional: delete the run found in the run directory completely before starting (a
-     * directory that is not empty and holds no run is never deleted). Without this or {@link
-     * #resume()}, a run directory that is not empty is an error.
-     */
-    public Builder overwrite() {
-      this.existing = ExistingOutput.OVERWRITE;
-      return this;
-    }
-
-    /**
-     * Optional: the file operations checkpoints are written through (default {@link
-     * CheckpointIo#fileSystem()}).
-     */
-    public Builder optCheckpointIo(CheckpointIo io) {
-      this.checkpointIo = java.util.Objects.requireNonNull(io, "io");
-      return this;
-    }
-
-    /**
-     * Optional: the devices to train on, data-parallel, instead of the config's {@code device}
-     * setting (for a device list chosen by the caller's own launcher).
-     */
-    public Builder optDevices(Device... devices) {
-      if (devices.length == 0) {
-        throw new IllegalArgumentException("optDevices needs at least one device");
-      }
-      if (new java.util.HashSet<>(java.util.Arrays.asList(devices)).size() != devices.length) {
-        throw new IllegalArgumentException("optDevices lists a device twice: "
-            + java.util.Arrays.toString(devices) + "; DJL keeps one parameter copy per device");
-      }
-      this.devices = devices.clone();
-      return this;
-    }
-
-    /**
-     * The trainer.
-     *
-     * @throws IllegalArgumentException naming a missing setting or an unknown domain
-     * @throws IncompatibleStateException if resuming from a checkpoint of another model, corpus,
-     *     policy or config, or with more steps than the schedule or policy allows
-     * @throws dev.datamix.state.OutputExistsException if the run directory is not empty and
-     *     neither {@link #resume()} nor {@link #overwrite()} was given, or holds no run to resume
-     *     or overwrite
-     * @throws IOException if the run directory or checkpoint cannot be read or written
-     */
-    public MixingTrainer build() throws IOException {
-      if (corpus == null || policySpec == null || runDir == null) {
-        throw new IllegalArgumentException("corpus, policy and run directory must be set, got "
-            + "corpus " + corpus + ", policy " + policySpec + ", runDir " + runDir);
-      }
-      if (registry == null) {
-        registry = PolicyRegistry.load();
-      }
-      return new MixingTrainer(this);
-    }
-  }
 }

@@ -20,12 +20,19 @@ final class ModelBatch {
    */
   static NDArray perBlockLoss(GptModel model, ParameterStore ps, NDManager manager,
       Device device, int[] tokens, int first, int rows, int rowLength, boolean training) {
+    return perTokenLoss(model, ps, manager, device, tokens, first, rows, rowLength, training)
+        .mean(new int[] {1});
+  }
+
+  /** The per-token losses {@code (rows, rowLength − 1)} of the same rows. */
+  static NDArray perTokenLoss(GptModel model, ParameterStore ps, NDManager manager,
+      Device device, int[] tokens, int first, int rows, int rowLength, boolean training) {
     int[] slice = new int[rows * rowLength];
     System.arraycopy(tokens, first * rowLength, slice, 0, slice.length);
     NDArray all = manager.create(slice, new Shape(rows, rowLength)).toDevice(device, false);
     NDArray inputs = all.get(new NDIndex(":, :{}", rowLength - 1));
     NDArray targets = all.get(new NDIndex(":, 1:"));
     NDArray logits = model.forward(ps, new NDList(inputs), training).head();
-    return LanguageModelLoss.perBlock(logits, targets);
+    return LanguageModelLoss.perToken(logits, targets);
   }
 }

@@ -73,8 +73,22 @@ final class ModelState implements AutoCloseable {
    * the gradients of the batch mean are collected. Returns each row's mean loss.
    */
   float[] forwardBackward(int[] tokens, int n, int rowLength) {
+    return forwardBackward(tokens, n, rowLength, null, null);
+  }
+
+  /**
+   * Forward and backward over the {@code n} rows of {@code tokens}, split across the devices;
+   * the gradients of {@code Σ_b w_b·ℓ_b / n} are collected ({@code w} null: the plain mean).
+   * Returns each row's mean loss; fills {@code perToken} (null: not wanted) with every row's
+   * per-token losses, row after row.
+   *
+   * @param blockWeights each row's loss weight, scaled to sum to {@code n}, or null
+   */
+  float[] forwardBackward(int[] tokens, int n, int rowLength, float[] blockWeights,
+      float[] perToken) {
     float[] perBlock = new float[n];
     int[] split = rowsPerReplica(n, devices.length);
+    int t = rowLength - 1;
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       int from = 0;
       for (int k = 0; k < devices.length; k++) {
@@ -82,13 +96,22 @@ final class ModelState implements AutoCloseable {
         if (rows == 0) {
           continue;
         }
-        NDArray losses = ModelBatch.perBlockLoss(model, ps, manager, devices[k], tokens, from,
-            rows, rowLength, true);
+        NDArray tokenLosses = ModelBatch.perTokenLoss(model, ps, manager, devices[k], tokens,
+            from, rows, rowLength, true);
+        NDArray losses = tokenLosses.mean(new int[] {1});
         // not div(Number): its scalar's memory can be freed by a GC before backward (GptModel);
         // made on device k, where the losses are
         NDArray blocks = manager.create((float) n).toDevice(devices[k], false);
-        gc.backward(losses.sum().div(blocks));
+        NDArray summed = losses;
+        if (blockWeights != null) {
+          float[] w = java.util.Arrays.copyOfRange(blockWeights, from, from + rows);
+          summed = losses.mul(manager.create(w).toDevice(devices[k], false));
+        }
+        gc.backward(summed.sum().div(blocks));
         System.arraycopy(losses.toFloatArray(), 0, perBlock, from, rows);
+        if (perToken != null) {
+          System.arraycopy(tokenLosses.toFloatArray(), 0, perToken, from * t, rows * t);
+        }
         from += rows;
       }
     }

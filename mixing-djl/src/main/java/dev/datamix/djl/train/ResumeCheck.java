@@ -87,7 +87,7 @@ final class ResumeCheck {
           customSchedule, taken) + ". To train longer, use schedule 'constant', 'wsd' or "
           + "'infinite' (each can be extended until its decay starts), or start a new run from "
           + "this one's weights with its own warmup (train --init-from RUN; "
-          + "MixingTrainer.Builder.optInitialWeights)");
+          + "MixingTrainerBuilder.optInitialWeights)");
     }
     Horizon h = policy.horizon();
     if (!h.extendable()) {

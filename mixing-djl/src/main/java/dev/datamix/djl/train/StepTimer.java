@@ -20,7 +20,9 @@ final class StepTimer {
     /** Gradient-alignment probes. */
     PROBES("probes"),
     /** Held-out evaluations. */
-    EVAL("eval");
+    EVAL("eval"),
+    /** The reference model's forward pass, or its table lookups (DoReMi). */
+    REFERENCE("reference");
 
     final String key;
 

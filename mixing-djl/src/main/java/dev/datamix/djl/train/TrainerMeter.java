@@ -9,6 +9,8 @@ import dev.datamix.mixture.Mixture;
 import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
+import dev.datamix.signal.ReferenceLossTable;
+import dev.datamix.signal.ReferenceLosses;
 import dev.datamix.signal.SignalMeter;
 import java.util.List;
 
@@ -26,11 +28,19 @@ final class TrainerMeter implements SignalMeter {
   private final HeldOutEvaluator evaluator;
   private final GradientProbe probe;
   private final String policy;
+  private final ReferenceModel referenceModel;
+  private final ReferenceLossTable referenceTable;
   private StepTimer timer = new StepTimer();
   private BlockLosses batch;
+  private int[] tokens;
+  private float[] perToken;
+  private int rowLength;
 
   TrainerMeter(GptModel model, ParameterStore ps, NDManager manager, Device device,
-      List<Domain> domains, HeldOutEvaluator evaluator, GradientProbe probe, String policy) {
+      List<Domain> domains, HeldOutEvaluator evaluator, GradientProbe probe, String policy,
+      ReferenceModel referenceModel, ReferenceLossTable referenceTable) {
+    this.referenceModel = referenceModel;
+    this.referenceTable = referenceTable;
     this.model = model;
     this.ps = ps;
     this.manager = manager;
@@ -47,9 +57,58 @@ final class TrainerMeter implements SignalMeter {
     this.batch = null;
   }
 
-  /** The per-block losses of the step's batch, once trained. */
-  void trained(BlockLosses losses) {
+  /**
+   * The per-block losses of the step's batch, once trained, with its tokens and per-token losses
+   * (null unless an on-the-fly reference model needs them).
+   */
+  void trained(BlockLosses losses, int[] batchTokens, float[] tokenLosses, int rows) {
     this.batch = losses;
+    this.tokens = batchTokens;
+    this.perToken = tokenLosses;
+    this.rowLength = rows;
+  }
+
+  /** Whether the trained model's per-token losses are wanted (an on-the-fly reference). */
+  boolean wantsTokenLosses() {
+    return referenceModel != null && referenceTable == null;
+  }
+
+  @Override
+  public ReferenceLosses referenceLosses(long step) {
+    BlockLosses trained = batchLosses(step);
+    timer.lap(StepTimer.Phase.POLICY);
+    ReferenceLosses out;
+    if (referenceTable != null) {
+      out = referenceTable.lookup(trained);
+    } else if (referenceModel != null) {
+      int n = trained.size();
+      int t = rowLength - 1;
+      float[] ref = referenceModel.perTokenLosses(tokens, n, rowLength);
+      float[] refMean = new float[n];
+      float[] excess = new float[n];
+      int[] d = new int[n];
+      long[] b = new long[n];
+      for (int i = 0; i < n; i++) {
+        double sum = 0;
+        double pos = 0;
+        boolean finite = true;
+        for (int j = i * t; j < (i + 1) * t; j++) {
+          sum += ref[j];
+          pos += Math.max(perToken[j] - ref[j], 0f);
+          finite &= Float.isFinite(ref[j]) && Float.isFinite(perToken[j]);
+        }
+        refMean[i] = finite ? (float) (sum / t) : Float.NaN;
+        excess[i] = finite ? (float) (pos / t) : Float.NaN;
+        d[i] = trained.domain(i);
+        b[i] = trained.block(i);
+      }
+      out = ReferenceLosses.of(step, d, b, refMean, excess, n, true);
+    } else {
+      throw new IllegalStateException("policy '" + policy + "' asks for reference losses but "
+          + "the trainer has no reference model or table (MixingTrainerBuilder.optReference)");
+    }
+    timer.lap(StepTimer.Phase.REFERENCE);
+    return out;
   }
 
   @Override

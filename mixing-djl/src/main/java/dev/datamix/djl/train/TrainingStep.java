@@ -8,6 +8,7 @@ import dev.datamix.corpus.BatchAssembler;
 import dev.datamix.corpus.Corpus;
 import dev.datamix.corpus.Split;
 import dev.datamix.mixture.Domain;
+import dev.datamix.mixture.LossWeights;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.Phase;
 import dev.datamix.run.DataMixer;
@@ -46,6 +47,7 @@ final class TrainingStep {
   private final BatchAssembler assembler;
   private final BlockBatch batch;
   private final int[] mappedDomains;
+  private final float[] blockWeights;
   private final List<String> pendingNotices = new ArrayList<>();
 
   TrainingStep(Corpus corpus, TrainingConfig config, int[] corpusDomains, List<Domain> domains,
@@ -62,6 +64,7 @@ final class TrainingStep {
     this.assembler = assembler;
     this.batch = new BlockBatch(config.batchSize());
     this.mappedDomains = new int[config.batchSize()];
+    this.blockWeights = new float[config.batchSize()];
     this.divergence = new DivergenceGuard(config);
   }
 
@@ -121,8 +124,16 @@ final class TrainingStep {
       }
       assembler.assemble(mappedDomains, batch.blocks(), batch.size());
       timer.lap(StepTimer.Phase.DATA);
+      LossWeights lossWeights = mixer.lossWeights(t);
+      float[] blockWeights = null;
+      if (!lossWeights.isNone()) {
+        lossWeights.perBlock(batch.domains(), batch.size(), this.blockWeights);
+        blockWeights = this.blockWeights;
+      }
+      float[] tokenLosses = meter.wantsTokenLosses()
+          ? new float[batch.size() * (assembler.rowLength() - 1)] : null;
       float[] perBlock = state.forwardBackward(assembler.tokens(), batch.size(),
-          assembler.rowLength());
+          assembler.rowLength(), blockWeights, tokenLosses);
       double loss = 0;
       boolean finite = true;
       for (float l : perBlock) {
@@ -144,7 +155,7 @@ final class TrainingStep {
             perBlock.length);
         putDomainValues(line, "trainLoss", losses.trainingLoss(domains.size()).loss().toArray(),
             Split.TRAIN);
-        meter.trained(losses);
+        meter.trained(losses, assembler.tokens(), tokenLosses, assembler.rowLength());
         mixer.observeAfterStep(t, measured.request(), meter);
       }
       writeNotices(line, t);
@@ -155,6 +166,12 @@ final class TrainingStep {
       Mixture eff = batch.mixture();
       for (int i = 0; i < eff.size(); i++) {
         w.put(eff.names().get(i), eff.weight(i));
+      }
+      if (!lossWeights.isNone()) {
+        ObjectNode u = line.putObject("lossWeights");
+        for (int i = 0; i < domains.size(); i++) {
+          u.put(domains.get(i).name(), lossWeights.weight(i));
+        }
       }
       double wallMs = timer.writeTo(line);
       metrics.write(line);

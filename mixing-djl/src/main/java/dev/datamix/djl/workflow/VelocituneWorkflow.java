@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.Corpus;
 import dev.datamix.corpus.Split;
 import dev.datamix.djl.train.MixingTrainer;
+import dev.datamix.djl.train.MixingTrainerBuilder;
 import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
@@ -115,30 +116,13 @@ public final class VelocituneWorkflow {
    *     settings
    */
   public void claim(ExistingOutput mode) throws IOException {
-    boolean found = OUTPUT.claim(dir, mode);
-    Path settings = dir.resolve("workflow.json");
-    ObjectNode now = settings();
-    if (found && mode == ExistingOutput.RESUME && Files.exists(settings)) {
-      JsonNode before = Json.read(settings);
-      for (var it = now.fieldNames(); it.hasNext(); ) {
-        String key = it.next();
-        IncompatibleStateException.check("fit " + dir + " (workflow.json) " + key,
-            now.get(key), before.get(key));
-      }
-    }
-    AtomicFiles.writeString(settings, Json.write(now));
+    Workflows.claim(OUTPUT, dir, mode, settings());
     claimed = true;
   }
 
   private ObjectNode settings() {
     ObjectNode o = Json.object();
-    ObjectNode c = o.putObject("corpus");
-    c.put("blockLength", corpus.blockLength());
-    c.put("vocabSize", corpus.manifest().vocabSize());
-    ArrayNode ds = c.putArray("domains");
-    for (Domain d : corpus.domains(Split.TRAIN)) {
-      ds.addObject().put("name", d.name()).put("tokens", d.tokens());
-    }
+    o.set("corpus", Workflows.corpus(corpus));
     o.set("trainer", config.toJson());
     o.set("policyConfig", policyConfig);
     o.put("proxyFraction", proxyFraction);
@@ -183,19 +167,9 @@ public final class VelocituneWorkflow {
     };
   }
 
-  /** A trainer for a stage's own run: resumed where it left a checkpoint, else started anew. */
-  private MixingTrainer.Builder trainer(JsonNode policy, TrainingConfig cfg, Path runDir,
+  private MixingTrainerBuilder trainer(JsonNode policy, TrainingConfig cfg, Path runDir,
       boolean resumable) {
-    MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(corpus).setPolicy(policy)
-        .optConfig(cfg).setRunDirectory(runDir);
-    if (resumable && new RunDirectory(runDir).hasCheckpoint()) {
-      return b.resume();
-    }
-    b.overwrite(); // the stage's own run directory, left by an earlier attempt at this stage
-    if (startFrom != null) {
-      b.optInitialWeights(startFrom);
-    }
-    return b;
+    return Workflows.trainer(corpus, policy, cfg, runDir, resumable, startFrom);
   }
 
   private ObjectNode initialPolicy() {

@@ -72,6 +72,31 @@ class DjlLoopAdapterTest {
     protected void readState(StateReader state) {}
   }
 
+  /**
+   * Trains a 1-layer GPT of context 16 with Adam in a plain DJL loop over {@code dataset}
+   * (batches of 8), {@code listener} registered.
+   */
+  static void trainTinyGpt(Model model, ai.djl.training.loss.Loss loss,
+      MixingTrainingListener listener, CorpusDataset dataset) throws IOException {
+    GptModel gpt = new GptModel(new GptConfig(257, 16, 1, 16, 2, 2, true));
+    gpt.initializeWeights(model.getNDManager(), 3);
+    model.setBlock(gpt);
+    DefaultTrainingConfig cfg = new DefaultTrainingConfig(loss)
+        .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+        .optDevices(new Device[] {Device.cpu()})
+        .addTrainingListeners(listener);
+    try (Trainer trainer = model.newTrainer(cfg)) {
+      trainer.initialize(new Shape(8, 16));
+      for (Batch batch : trainer.iterateDataset(dataset)) {
+        EasyTrain.trainBatch(trainer, batch);
+        trainer.step();
+        batch.close();
+      }
+    } catch (ai.djl.translate.TranslateException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void aDjlTrainerLoopDrawsFromThePolicyAndFeedsLossesBack() throws IOException {
     DemoCorpus.write(dir.resolve("c"), 30_000, 16, 1);
@@ -84,24 +109,7 @@ class DjlLoopAdapterTest {
       MixtureBatchSampler sampler = new MixtureBatchSampler(mixer, index, 8, 0, 12);
       CorpusDataset dataset = b.setSampling(sampler).build();
       MixingTrainingListener listener = new MixingTrainingListener(mixer, sampler, index, 0);
-      GptModel gpt = new GptModel(new GptConfig(257, 16, 1, 16, 2, 2, true));
-      gpt.initializeWeights(model.getNDManager(), 3);
-      model.setBlock(gpt);
-      DefaultTrainingConfig cfg = new DefaultTrainingConfig(
-          new NextTokenLoss())
-          .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
-          .optDevices(new Device[] {Device.cpu()})
-          .addTrainingListeners(listener);
-      try (Trainer trainer = model.newTrainer(cfg)) {
-        trainer.initialize(new Shape(8, 16));
-        for (Batch batch : trainer.iterateDataset(dataset)) {
-          EasyTrain.trainBatch(trainer, batch);
-          trainer.step();
-          batch.close();
-        }
-      } catch (ai.djl.translate.TranslateException e) {
-        throw new IllegalStateException(e);
-      }
+      trainTinyGpt(model, new NextTokenLoss(), listener, dataset);
       assertEquals(12, listener.step());
       // replay the draws: the same seed and mixture give the same (domain, block) sequence
       DataMixer replay = new DataMixer(new Recording(PolicyContext.of(b.domains(), 5)),

@@ -55,7 +55,7 @@ class MixingTrainerTest {
     return TrainingConfig.fromJson(o);
   }
 
-  static MixingTrainer.Builder builder(Path run, TrainingConfig cfg, AllSignalsPolicy.Provider p) {
+  static MixingTrainerBuilder builder(Path run, TrainingConfig cfg, AllSignalsPolicy.Provider p) {
     return MixingTrainer.builder().setCorpus(corpus).setRunDirectory(run).optConfig(cfg)
         .setPolicy(Json.parse("{\"policy\": \"all-signals\"}"))
         .optRegistry(PolicyRegistry.of(List.of(p)));

@@ -49,7 +49,7 @@ class RunSafetyTest {
     return TrainingConfig.fromJson(o);
   }
 
-  static MixingTrainer.Builder trainer(Path run, TrainingConfig cfg) {
+  static MixingTrainerBuilder trainer(Path run, TrainingConfig cfg) {
     return MixingTrainer.builder().setCorpus(corpus).setRunDirectory(run).optConfig(cfg)
         .setPolicy(Json.parse("{\"policy\": \"uniform\"}"));
   }
@@ -136,7 +136,7 @@ class RunSafetyTest {
         + "(the cosine decays to minLr at the last step, so every later rate changes too). To "
         + "train longer, use schedule 'constant', 'wsd' or 'infinite' (each can be extended "
         + "until its decay starts), or start a new run from this one's weights with its own "
-        + "warmup (train --init-from RUN; MixingTrainer.Builder.optInitialWeights)",
+        + "warmup (train --init-from RUN; MixingTrainerBuilder.optInitialWeights)",
         e.getMessage());
   }
 
@@ -178,7 +178,7 @@ class RunSafetyTest {
     assertTrue(e.getMessage().contains("policy 'all-signals' does not declare"), e.getMessage());
   }
 
-  private static MixingTrainer.Builder undeclared(Path run, long steps) {
+  private static MixingTrainerBuilder undeclared(Path run, long steps) {
     return trainer(run, config(steps, "\"schedule\": \"constant\", \"targetDomain\": "
         + "\"target_mix\", \"targetBlocks\": 4, \"probeBatchSize\": 2"))
         .setPolicy(Json.parse("{\"policy\": \"all-signals\"}"))

@@ -38,7 +38,7 @@ public final class TrainProcess {
       }
     };
     try (Corpus corpus = Corpus.open(Path.of(args[0]))) {
-      MixingTrainer.Builder b = MixingTrainer.builder().setCorpus(corpus)
+      MixingTrainerBuilder b = MixingTrainer.builder().setCorpus(corpus)
           .setRunDirectory(Path.of(args[1])).setPolicy(policy).optConfig(config)
           .optCheckpointIo(io);
       try (MixingTrainer t = (resume ? b.resume() : b).build()) {
