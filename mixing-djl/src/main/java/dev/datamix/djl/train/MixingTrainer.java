@@ -110,32 +110,43 @@ public final class MixingTrainer implements AutoCloseable {
     mixer = new DataMixer(policy, SamplerOptions.seed(config.seed()));
     state = new ModelState(modelConfig(), config,
         b.devices != null ? b.devices : Devices.select(config.device()));
-    model = state.model();
-    evaluator = new HeldOutEvaluator(corpus, Split.VALIDATION, corpusDomains,
-        config.evalBlocksPerDomain(), config.evalBatchSize());
-    probe = config.targetDomain().isEmpty() ? null : new GradientProbe(corpus, corpusDomains,
-        corpus.domainIndex(config.targetDomain()), config.targetBlocks(),
-        config.probeBatchSize(), config.seed());
-    reference = TrainerReference.open(b, policy, corpus, domains, corpusIdentity(),
-        state.devices()[0]);
-    TrainerMeter meter = new TrainerMeter(model, state.parameters(), state.manager(),
-        state.devices()[0], domains, evaluator, probe, mixer.policy().name(), reference.model,
-        reference.table);
-    steps = new TrainingStep(corpus, config, corpusDomains, domains, mixer, meter, state,
-        schedule, new BatchAssembler(corpus, Split.TRAIN, config.batchSize()));
-    RunDirectory.KIND.claim(runDir, b.existing); // after every check above: nothing deleted in vain
-    reference.record(runDir, b.existing);
-    if (b.existing != ExistingOutput.RESUME) {
-      steps.announce(policy.planNotices());
+    TrainerReference opened = null;
+    try { // nothing native is left open by a trainer that could not be built
+      model = state.model();
+      evaluator = new HeldOutEvaluator(corpus, Split.VALIDATION, corpusDomains,
+          config.evalBlocksPerDomain(), config.evalBatchSize());
+      probe = config.targetDomain().isEmpty() ? null : new GradientProbe(corpus, corpusDomains,
+          corpus.domainIndex(config.targetDomain()), config.targetBlocks(),
+          config.probeBatchSize(), config.seed());
+      opened = TrainerReference.open(b, policy, corpus, domains, corpusIdentity(),
+          state.devices()[0]);
+      reference = opened;
+      TrainerMeter meter = new TrainerMeter(model, state.parameters(), state.manager(),
+          state.devices()[0], domains, evaluator, probe, mixer.policy().name(), reference.model,
+          reference.table);
+      steps = new TrainingStep(corpus, config, corpusDomains, domains, mixer, meter, state,
+          schedule, new BatchAssembler(corpus, Split.TRAIN, config.batchSize()));
+      // after every check above: nothing deleted in vain
+      RunDirectory.KIND.claim(runDir, b.existing);
+      reference.record(runDir, b.existing);
+      if (b.existing != ExistingOutput.RESUME) {
+        steps.announce(policy.planNotices());
+      }
+      if (b.existing == ExistingOutput.RESUME) {
+        restore(Checkpoint.latest(new RunDirectory(runDir).checkpoints()));
+      } else if (b.initialWeights != null) {
+        loadWeights(b.initialWeights);
+      }
+      metrics = b.existing == ExistingOutput.RESUME ? MetricsLog.resume(new RunDirectory(runDir),
+          steps.step)
+          : MetricsLog.create(new RunDirectory(runDir));
+    } catch (RuntimeException | IOException e) {
+      if (opened != null) {
+        opened.close();
+      }
+      state.close();
+      throw e;
     }
-    if (b.existing == ExistingOutput.RESUME) {
-      restore(Checkpoint.latest(new RunDirectory(runDir).checkpoints()));
-    } else if (b.initialWeights != null) {
-      loadWeights(b.initialWeights);
-    }
-    metrics = b.existing == ExistingOutput.RESUME ? MetricsLog.resume(new RunDirectory(runDir),
-        steps.step)
-        : MetricsLog.create(new RunDirectory(runDir));
   }
 
   private GptConfig modelConfig() {

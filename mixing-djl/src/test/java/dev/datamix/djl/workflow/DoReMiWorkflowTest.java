@@ -111,6 +111,57 @@ class DoReMiWorkflowTest {
     }
   }
 
+  /** A proxy trained 8 + 8 steps with a resume between equals one trained 16 straight. */
+  @Test
+  void aProxyResumesExactlyAndOnlyAgainstTheSameReference() throws IOException {
+    DemoCorpus.write(dir.resolve("c"), 30_000, 16, 1);
+    TrainingConfig cfg = TrainingConfig.fromJson(Json.parse(SMALL)).with(Json.parse(
+        "{\"steps\": 16}"));
+    JsonNode proxy = Json.parse("{\"policy\": \"doremi\"}");
+    try (Corpus corpus = Corpus.open(dir.resolve("c"))) {
+      for (String ref : List.of("refA", "refB")) {
+        try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
+            .optConfig(cfg.with(Json.parse("{\"seed\": " + (ref.equals("refA") ? 1 : 2) + "}")))
+            .setRunDirectory(dir.resolve(ref)).setPolicy(Json.parse("{\"policy\": \"uniform\"}"))
+            .build()) {
+          t.train();
+        }
+      }
+      try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
+          .setRunDirectory(dir.resolve("straight")).setPolicy(proxy)
+          .optReferenceModel(dir.resolve("refA")).build()) {
+        t.train();
+      }
+      try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
+          .setRunDirectory(dir.resolve("split")).setPolicy(proxy)
+          .optReferenceModel(dir.resolve("refA")).build()) {
+        t.trainUntil(8);
+      }
+      IncompatibleStateException other = assertThrows(IncompatibleStateException.class,
+          () -> MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
+              .setRunDirectory(dir.resolve("split")).setPolicy(proxy)
+              .optReferenceModel(dir.resolve("refB")).resume().build());
+      assertTrue(other.getMessage().contains("reference.json"), other.getMessage());
+      try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
+          .setRunDirectory(dir.resolve("split")).setPolicy(proxy)
+          .optReferenceModel(dir.resolve("refA")).resume().build()) {
+        t.train();
+      }
+      assertEquals(withoutTimes(dir.resolve("straight/metrics.jsonl")),
+          withoutTimes(dir.resolve("split/metrics.jsonl")));
+    }
+  }
+
+  static List<String> withoutTimes(Path file) throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    for (String l : Files.readAllLines(file)) {
+      ObjectNode o = (ObjectNode) Json.parse(l);
+      o.remove("timeMs");
+      out.add(o.toString());
+    }
+    return out;
+  }
+
   @Test
   void aProxyWithoutAReferenceIsRefusedNamingTheOptions() throws IOException {
     DemoCorpus.write(dir.resolve("c"), 30_000, 16, 1);
