@@ -52,14 +52,16 @@ public final class ReferenceLossTable {
   }
 
   private final Path dir;
+  private final JsonNode reference;
   private final List<String> names;
   private final long[] blocks;
   private final float[][] heap;
   private final FloatBuffer[][] mapped;
 
-  private ReferenceLossTable(Path dir, List<String> names, long[] blocks, float[][] heap,
-      FloatBuffer[][] mapped) {
+  private ReferenceLossTable(Path dir, JsonNode reference, List<String> names, long[] blocks,
+      float[][] heap, FloatBuffer[][] mapped) {
     this.dir = dir;
+    this.reference = reference.deepCopy();
     this.names = List.copyOf(names);
     this.blocks = blocks;
     this.heap = heap;
@@ -177,7 +179,8 @@ public final class ReferenceLossTable {
     domains.forEach(d -> names.add(d.name()));
     try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ)) {
       if (storage == Storage.HEAP) {
-        return new ReferenceLossTable(dir, names, counts, readHeap(ch, counts, names), null);
+        return new ReferenceLossTable(dir, referenceIdentity, names, counts,
+            readHeap(ch, counts, names), null);
       }
       FloatBuffer[][] maps = new FloatBuffer[counts.length][];
       long offset = 0;
@@ -192,7 +195,7 @@ public final class ReferenceLossTable {
         }
         offset += 4 * counts[d];
       }
-      return new ReferenceLossTable(dir, names, counts, null, maps);
+      return new ReferenceLossTable(dir, referenceIdentity, names, counts, null, maps);
     }
   }
 
@@ -225,6 +228,11 @@ public final class ReferenceLossTable {
       throw new IllegalArgumentException(what + ": the loss of block " + block + " of domain '"
           + domain + "' must be finite and >= 0, got " + v);
     }
+  }
+
+  /** The reference model the table was built with (as checked when it was opened). */
+  public JsonNode reference() {
+    return reference.deepCopy();
   }
 
   /** The directory the table was opened from. */

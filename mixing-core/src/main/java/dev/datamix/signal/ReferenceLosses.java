@@ -81,10 +81,7 @@ public final class ReferenceLosses implements Observation {
     for (int i = 0; i < n; i++) {
       d[i] = trained.domain(i);
       b[i] = trained.block(i);
-      x[i] = Math.max(trained.loss(i) - reference[i], 0f);
-      if (Float.isNaN(trained.loss(i)) || Float.isNaN(reference[i])) {
-        x[i] = Float.NaN;
-      }
+      x[i] = Math.max(trained.loss(i) - reference[i], 0f); // NaN if either is NaN
     }
     return of(trained.step(), d, b, reference, x, n, false);
   }

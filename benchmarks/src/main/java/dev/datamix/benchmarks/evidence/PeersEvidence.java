@@ -132,8 +132,7 @@ public final class PeersEvidence {
     cost.put("domains", String.join(", ", cfg.trainDomains()));
     try (Corpus corpus = Corpus.open(corpusDir)) {
       long blocks = 0;
-      for (var d : dev.datamix.djl.train.ReferenceTables.trainDomains(corpus, cfg.trainDomains(),
-          "")) {
+      for (var d : dev.datamix.djl.train.ReferenceTables.trainDomains(corpus, cfg)) {
         blocks += d.blocks();
       }
       cost.put("blocks", blocks);

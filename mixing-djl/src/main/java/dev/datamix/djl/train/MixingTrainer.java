@@ -76,25 +76,11 @@ public final class MixingTrainer implements AutoCloseable {
     this.policySpec = b.policySpec;
     this.runDir = b.runDir;
     this.progress = b.progress;
-    List<String> names = corpus.domainNames();
-    List<String> train = config.trainDomains().isEmpty()
-        ? names.stream().filter(n -> !n.equals(config.targetDomain())).toList()
-        : config.trainDomains();
-    if (!config.targetDomain().isEmpty()) {
-      corpus.domainIndex(config.targetDomain());
-      if (train.contains(config.targetDomain())) {
-        throw new IllegalArgumentException("targetDomain '" + config.targetDomain()
-            + "' must not be a training domain, trainDomains are " + train);
-      }
+    domains = ReferenceTables.trainDomains(corpus, config);
+    corpusDomains = new int[domains.size()];
+    for (int i = 0; i < corpusDomains.length; i++) {
+      corpusDomains[i] = corpus.domainIndex(domains.get(i).name());
     }
-    corpusDomains = new int[train.size()];
-    List<Domain> all = corpus.domains(Split.TRAIN);
-    List<Domain> ds = new ArrayList<>();
-    for (int i = 0; i < train.size(); i++) {
-      corpusDomains[i] = corpus.domainIndex(train.get(i));
-      ds.add(all.get(corpusDomains[i]));
-    }
-    domains = List.copyOf(ds);
     this.customSchedule = b.schedule != null;
     this.schedule = customSchedule ? b.schedule : config.learningRateSchedule();
     this.checkpointIo = b.checkpointIo;

@@ -39,16 +39,31 @@ public final class ReferenceTables {
     return o;
   }
 
-  /** The training domains named {@code names} (every domain but {@code exclude} if empty). */
-  public static List<Domain> trainDomains(Corpus corpus, List<String> names, String exclude) {
-    List<String> use = names.isEmpty()
-        ? corpus.domainNames().stream().filter(n -> !n.equals(exclude)).toList() : names;
+  /**
+   * The training domains of a run with {@code config} on {@code corpus}, in order: {@code
+   * trainDomains}, or every domain but the target when it is empty (what {@link MixingTrainer}
+   * trains on).
+   *
+   * @throws IllegalArgumentException naming an unknown domain, or a target among the training
+   *     domains
+   */
+  public static List<Domain> trainDomains(Corpus corpus, TrainingConfig config) {
+    List<String> names = config.trainDomains().isEmpty()
+        ? corpus.domainNames().stream().filter(n -> !n.equals(config.targetDomain())).toList()
+        : config.trainDomains();
+    if (!config.targetDomain().isEmpty()) {
+      corpus.domainIndex(config.targetDomain());
+      if (names.contains(config.targetDomain())) {
+        throw new IllegalArgumentException("targetDomain '" + config.targetDomain()
+            + "' must not be a training domain, trainDomains are " + names);
+      }
+    }
     List<Domain> all = corpus.domains(Split.TRAIN);
     List<Domain> out = new ArrayList<>();
-    for (String n : use) {
+    for (String n : names) {
       out.add(all.get(corpus.domainIndex(n)));
     }
-    return out;
+    return List.copyOf(out);
   }
 
   /**

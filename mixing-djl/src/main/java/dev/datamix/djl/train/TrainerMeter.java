@@ -105,7 +105,8 @@ final class TrainerMeter implements SignalMeter {
       out = ReferenceLosses.of(step, d, b, refMean, excess, n, true);
     } else {
       throw new IllegalStateException("policy '" + policy + "' asks for reference losses but "
-          + "the trainer has no reference model or table (MixingTrainerBuilder.optReference)");
+          + "the trainer has no reference model or table (MixingTrainerBuilder.optReferenceModel or "
+          + "optReferenceTable)");
     }
     timer.lap(StepTimer.Phase.REFERENCE);
     return out;

@@ -74,13 +74,13 @@ final class TrainerReference implements AutoCloseable {
   }
 
   /** What this reference is, for {@code reference.json}. */
-  ObjectNode identity() throws IOException {
+  ObjectNode identity() {
     ObjectNode o = Json.object();
     if (model != null) {
       o.set("model", model.identity());
     }
     if (table != null) {
-      o.set("table", ReferenceLossTable.referenceIdentity(table.directory()));
+      o.set("table", table.reference());
       o.put("tableDirectory", table.directory().toAbsolutePath().normalize().toString());
     }
     return o;

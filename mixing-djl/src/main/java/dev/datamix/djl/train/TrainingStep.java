@@ -125,15 +125,15 @@ final class TrainingStep {
       assembler.assemble(mappedDomains, batch.blocks(), batch.size());
       timer.lap(StepTimer.Phase.DATA);
       LossWeights lossWeights = mixer.lossWeights(t);
-      float[] blockWeights = null;
+      float[] weights = null;
       if (!lossWeights.isNone()) {
-        lossWeights.perBlock(batch.domains(), batch.size(), this.blockWeights);
-        blockWeights = this.blockWeights;
+        lossWeights.perBlock(batch.domains(), batch.size(), blockWeights);
+        weights = blockWeights;
       }
       float[] tokenLosses = meter.wantsTokenLosses()
           ? new float[batch.size() * (assembler.rowLength() - 1)] : null;
       float[] perBlock = state.forwardBackward(assembler.tokens(), batch.size(),
-          assembler.rowLength(), blockWeights, tokenLosses);
+          assembler.rowLength(), weights, tokenLosses);
       double loss = 0;
       boolean finite = true;
       for (float l : perBlock) {

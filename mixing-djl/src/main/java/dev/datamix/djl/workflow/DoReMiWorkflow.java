@@ -163,9 +163,9 @@ public final class DoReMiWorkflow {
         }
       }
     }
-    ObjectNode spec = (ObjectNode) Json.read(output(rounds, Stage.OUTPUT)).get("spec");
-    AtomicFiles.writeString(dir.resolve("doremi.json"),
-        Json.write(Json.read(output(rounds, Stage.OUTPUT))));
+    JsonNode last = Json.read(output(rounds, Stage.OUTPUT));
+    AtomicFiles.writeString(dir.resolve("doremi.json"), Json.write(last));
+    ObjectNode spec = (ObjectNode) last.get("spec");
     if (train && !done(rounds, Stage.TRAIN)) {
       run(rounds, Stage.TRAIN);
     }
@@ -185,8 +185,7 @@ public final class DoReMiWorkflow {
           return;
         }
         long start = System.nanoTime();
-        long blocks = ReferenceTables.build(corpus,
-            ReferenceTables.trainDomains(corpus, config.trainDomains(), config.targetDomain()),
+        long blocks = ReferenceTables.build(corpus, ReferenceTables.trainDomains(corpus, config),
             output(r, Stage.REFERENCE), output(r, stage), config.evalBatchSize(),
             Devices.select(config.device())[0], out);
         ObjectNode cost = Json.object().put("blocks", blocks)
@@ -195,11 +194,7 @@ public final class DoReMiWorkflow {
         print("round %d stage table: %d blocks scored into %s", r, blocks, output(r, stage));
       }
       case PROXY -> {
-        ObjectNode cfg = doremiConfig.deepCopy();
-        cfg.set("referenceWeights", referenceWeights(referenceOf(r)));
-        ObjectNode spec = Json.object().put("policy", "doremi");
-        spec.set("config", cfg);
-        train(spec, output(r, stage), r);
+        train(proxySpec(r), output(r, stage), r);
         print("round %d stage proxy: Group DRO against %s", r, output(r, Stage.REFERENCE));
       }
       case OUTPUT -> writeOutput(r);
@@ -232,14 +227,9 @@ public final class DoReMiWorkflow {
   private void writeOutput(int r) throws IOException {
     Path proxy = output(r, Stage.PROXY);
     JsonNode state = MixingTrainer.latestMixerState(proxy).path("policy");
-    ObjectNode cfg = doremiConfig.deepCopy();
-    cfg.set("referenceWeights", referenceWeights(referenceOf(r)));
-    ObjectNode spec = Json.object().put("policy", "doremi");
-    spec.set("config", cfg);
-    PolicyContext context = new PolicyContext(ReferenceTables.trainDomains(corpus,
-        config.trainDomains(), config.targetDomain()), config.seed(), config.steps(),
-        config.batchSize());
-    DoReMiPolicy p = (DoReMiPolicy) PolicyRegistry.load().create(context, spec);
+    PolicyContext context = new PolicyContext(ReferenceTables.trainDomains(corpus, config),
+        config.seed(), config.steps(), config.batchSize());
+    DoReMiPolicy p = (DoReMiPolicy) PolicyRegistry.load().create(context, proxySpec(r));
     p.restore(state);
     ObjectNode o = Json.object();
     o.set("spec", p.outputSpec());
@@ -257,6 +247,15 @@ public final class DoReMiWorkflow {
     print("round %d stage output: average weights %s", r, p.averageWeights());
     print("round %d compute: reference %s, proxy %s", r, cost.get("reference"),
         cost.get("proxy"));
+  }
+
+  /** Round {@code r}'s proxy: DoReMi with the given keys, sampling from its reference's mix. */
+  private ObjectNode proxySpec(int r) throws IOException {
+    ObjectNode cfg = doremiConfig.deepCopy();
+    cfg.set("referenceWeights", referenceWeights(referenceOf(r)));
+    ObjectNode spec = Json.object().put("policy", "doremi");
+    spec.set("config", cfg);
+    return spec;
   }
 
   private static ObjectNode weights(Mixture m) {

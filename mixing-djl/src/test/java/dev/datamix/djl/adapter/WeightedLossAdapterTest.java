@@ -74,9 +74,11 @@ class WeightedLossAdapterTest {
         NDManager m = NDManager.newBaseManager(Device.cpu())) {
       CorpusDataset.Builder b = CorpusDataset.builder().setCorpus(corpus,
           List.of("template", "arith"));
-      ObjectNodeHolder cfg = new ObjectNodeHolder();
+      // uneven reference weights, so that the loss weights differ from 1
+      com.fasterxml.jackson.databind.node.ObjectNode cfg = Json.object();
+      cfg.putObject("referenceWeights").put("template", 3).put("arith", 1);
       DataMixer mixer = new DataMixer(PolicyRegistry.load().create("doremi",
-          PolicyContext.of(b.domains(), 5), cfg.config), SamplerOptions.seed(5));
+          PolicyContext.of(b.domains(), 5), cfg), SamplerOptions.seed(5));
       BlockIndex index = new BlockIndex(b.domains());
       MixtureBatchSampler sampler = new MixtureBatchSampler(mixer, index, 4, 0, 2);
       Iterator<List<Long>> it = sampler.sample(b.setSampling(sampler).build());
@@ -111,15 +113,6 @@ class WeightedLossAdapterTest {
       float got = new WeightedNextTokenLoss(sampler).evaluate(new NDList(labels),
           new NDList(logits)).getFloat();
       assertEquals(expected, got, 1e-5);
-    }
-  }
-
-  /** DoReMi with uneven reference weights, so the loss weights differ from 1. */
-  static final class ObjectNodeHolder {
-    final com.fasterxml.jackson.databind.node.ObjectNode config = Json.object();
-
-    ObjectNodeHolder() {
-      config.putObject("referenceWeights").put("template", 3).put("arith", 1);
     }
   }
 }

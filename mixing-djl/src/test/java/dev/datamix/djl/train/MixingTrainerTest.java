@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class MixingTrainerTest {
+public class MixingTrainerTest {
   static Path corpusDir;
   static Corpus corpus;
   @TempDir Path dir;
@@ -156,7 +156,8 @@ class MixingTrainerTest {
   }
 
   /** The lines of a metrics file without their timings, which differ from run to run. */
-  static List<String> withoutTimes(Path file) throws IOException {
+  /** Every line of a {@code metrics.jsonl}, its {@code timeMs} removed. */
+  public static List<String> withoutTimes(Path file) throws IOException {
     List<String> out = new ArrayList<>();
     for (String l : Files.readAllLines(file)) {
       ObjectNode o = (ObjectNode) Json.parse(l);

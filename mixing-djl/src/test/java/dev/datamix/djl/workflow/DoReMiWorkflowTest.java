@@ -11,6 +11,7 @@ import dev.datamix.corpus.Split;
 import dev.datamix.corpus.demo.DemoCorpus;
 import dev.datamix.djl.Devices;
 import dev.datamix.djl.train.MixingTrainer;
+import dev.datamix.djl.train.MixingTrainerTest;
 import dev.datamix.djl.train.ReferenceModel;
 import dev.datamix.djl.train.ReferenceTables;
 import dev.datamix.djl.train.TrainingConfig;
@@ -85,7 +86,7 @@ class DoReMiWorkflowTest {
           .result()).get("policy");
       assertEquals(Json.read(w.output(1, DoReMiWorkflow.Stage.OUTPUT)).get("spec"), round2,
           "iterated: round 2's reference trains on round 1's output");
-      List<Domain> domains = ReferenceTables.trainDomains(corpus, cfg.trainDomains(), "");
+      List<Domain> domains = ReferenceTables.trainDomains(corpus, cfg);
       Path ref = w.output(1, DoReMiWorkflow.Stage.REFERENCE);
       try (ReferenceModel model = ReferenceModel.load(ref, corpus, Devices.select("cpu")[0])) {
         ReferenceLossTable table = ReferenceLossTable.open(
@@ -147,19 +148,9 @@ class DoReMiWorkflowTest {
           .optReferenceModel(dir.resolve("refA")).resume().build()) {
         t.train();
       }
-      assertEquals(withoutTimes(dir.resolve("straight/metrics.jsonl")),
-          withoutTimes(dir.resolve("split/metrics.jsonl")));
+      assertEquals(MixingTrainerTest.withoutTimes(dir.resolve("straight/metrics.jsonl")),
+          MixingTrainerTest.withoutTimes(dir.resolve("split/metrics.jsonl")));
     }
-  }
-
-  static List<String> withoutTimes(Path file) throws IOException {
-    List<String> out = new java.util.ArrayList<>();
-    for (String l : Files.readAllLines(file)) {
-      ObjectNode o = (ObjectNode) Json.parse(l);
-      o.remove("timeMs");
-      out.add(o.toString());
-    }
-    return out;
   }
 
   @Test
