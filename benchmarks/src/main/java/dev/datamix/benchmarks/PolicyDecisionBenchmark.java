@@ -35,7 +35,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * registered policy at K = 8, 64 and 1,024 domains. One op = one step, the loss weights the
  * trainer reads included. ADO keeps every step's losses, so it starts afresh every {@value
  * #ADO_RESTART} steps (its memory would otherwise grow through the run) and is fitted once per
- * restart, at step 100; {@link AdoRefitBenchmark} measures a refit alone.
+ * restart, at step 100; {@link AdoRefitBenchmark} measures a refit alone. Aioli runs its own
+ * schedule (one-step segments, rounds of 4·K steps), so its rounds' law estimates ({@code O(K²)})
+ * are amortised over the steps as in training.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,7 +46,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class PolicyDecisionBenchmark {
-  @Param({"ado", "continual", "dga", "doremi", "explicit", "importance", "lfr", "odm",
+  @Param({"ado", "aioli", "continual", "dga", "doremi", "explicit", "importance", "lfr", "odm",
       "piecewise", "proportional", "temperature", "uniform", "velocitune"})
   public String policy;
 

@@ -29,6 +29,10 @@ public final class SampleConfigs {
       c.put("ignoreInitialSteps", 50).put("startStep", 100).put("refitEvery", 1_000_000_000L)
           .put("subsampling", 5);
     }
+    if (provider.name().equals("aioli")) {
+      // LearnParams must fit in a round: K one-step segments in rounds of 4·K steps
+      c.put("lpSteps", 1).put("updateSteps", 4L * domains.size());
+    }
     for (ConfigKey<?> key : provider.configSchema().keys()) {
       if (!key.required()) {
         continue;

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "datamix", mixinStandardHelpOptions = true, version = "datamix 0.1.0",
     description = "Data-mixing strategies for language-model pre-training.",
     subcommands = {PrepareCommand.class, PoliciesCommand.class, TrainCommand.class,
-        FitCommand.class, ShootoutCommand.class, ReportCommand.class})
+        FitCommand.class, SwarmCommand.class, FitMixCommand.class, ShootoutCommand.class,
+        ReportCommand.class})
 public final class Datamix implements Runnable {
 
   @CommandLine.Spec

@@ -15,20 +15,23 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandLineTest {
   @TempDir Path dir;
 
+  static final List<String> COMMANDS = List.of("prepare", "policies", "train", "fit", "swarm",
+      "fit-mix", "shootout", "report");
+
   private static final String[] TINY = {"--set", "layers=1", "--set", "dModel=16", "--set",
       "heads=2", "--set", "batchSize=8", "--set", "warmupSteps=1", "--set",
       "evalBlocksPerDomain=2"};
 
   @Test
   void everyCommandHasHelpThatExitsZero() {
-    for (String c : List.of("prepare", "policies", "train", "fit", "shootout", "report")) {
+    for (String c : COMMANDS) {
       CliRun r = CliRun.of(c, "--help");
       assertEquals(0, r.code(), c + ": " + r.err());
       assertTrue(r.out().contains("Usage: datamix " + c), c + ":\n" + r.out());
     }
     CliRun top = CliRun.of("--help");
     assertEquals(0, top.code());
-    for (String c : List.of("prepare", "policies", "train", "fit", "shootout", "report")) {
+    for (String c : COMMANDS) {
       assertTrue(top.out().contains(c), top.out());
     }
     CliRun none = CliRun.of();

@@ -250,6 +250,30 @@ class ReliabilityTableTest {
         "--out",
         tmp.resolve("report.html").toString());
 
+    // mixing laws
+    Path swarm = Files.createDirectories(tmp.resolve("swarm"));
+    Files.writeString(swarm.resolve("ratios.csv"), "run,name,index,template,arith\n"
+        + "a,a,0,0.5,0.6\n");
+    Files.writeString(swarm.resolve("metrics.csv"), "run,name,index,mean_bpb\na,a,0,2.0\n");
+    cli("a ratios.csv row that does not sum to 1", "fit-mix", "--swarm", swarm.toString(),
+        "--corpus", corpus.toString(), "--out", tmp.resolve("mix1").toString());
+    Files.writeString(swarm.resolve("ratios.csv"), "run,name,index,template,arith\n"
+        + "a,a,0,0.5,0.5\nb,b,1,0.25,0.75\nc,c,2,1,0\n");
+    Files.writeString(swarm.resolve("metrics.csv"), "run,name,index,mean_bpb\na,a,0,2.0\n"
+        + "b,b,1,1.9\nc,c,2,2.2\n");
+    cli("an objective the swarm has no column for", "fit-mix", "--swarm", swarm.toString(),
+        "--corpus", corpus.toString(), "--objective", "target", "--out",
+        tmp.resolve("mix2").toString());
+    cli("an unknown regressor", "fit-mix", "--swarm", swarm.toString(), "--corpus",
+        corpus.toString(), "--objective", "mean_bpb", "--regressor", "lightgbm", "--out",
+        tmp.resolve("mix3").toString());
+    cli("an epoch cap no mixture fits", "fit-mix", "--swarm", swarm.toString(), "--corpus",
+        corpus.toString(), "--objective", "mean_bpb", "--budget-tokens", "1000000000", "--out",
+        tmp.resolve("mix4").toString());
+    cli("a swarm whose epoch cap rejects every draw", "swarm", "--corpus", corpus.toString(),
+        "--out", tmp.resolve("swarm2").toString(), "--runs", "4", "--max-epochs", "0.01",
+        "--budget-tokens", "100000000");
+
     // through the library only
     api("a full disk while a checkpoint is written", "`MixingTrainer` with a failing "
         + "`CheckpointIo`", () -> fullDiskRun(tmp.resolve("disk")));
@@ -257,6 +281,9 @@ class ReliabilityTableTest {
         new Domain("a", 100, 1000), new Domain("b", 100, 1000)), 1), Json.parse(
         "{\"policy\": \"velocitune\", \"config\": {\"targetLosses\": {\"a\": 1, \"b\": 1}}}"));
     velocitune.signalsFor(0);
+    api("an Aioli round longer than updateSteps", "`PolicyRegistry.create`", () -> PolicyRegistry
+        .load().create("aioli", PolicyContext.of(List.of(new Domain("a", 100, 1000),
+            new Domain("b", 100, 1000)), 1), Json.parse("{\"updateSteps\": 6}")));
     api("an infinite held-out loss given to a policy", "`MixingPolicy.observe`",
         () -> {
           velocitune.observe(new Observation.HeldOutLoss(0, DoubleVector.of(

@@ -22,7 +22,12 @@ public final class MixtureChoice {
         TextNode.valueOf(defaultChoice), description, MixtureChoice::read, n -> n);
   }
 
-  private static JsonNode read(JsonNode n) {
+  /**
+   * Checks a value of such a key and returns a copy.
+   *
+   * @throws IllegalArgumentException saying what was expected
+   */
+  public static JsonNode read(JsonNode n) {
     if (n.isTextual() && (n.asText().equals("uniform") || n.asText().equals("proportional"))) {
       return n;
     }

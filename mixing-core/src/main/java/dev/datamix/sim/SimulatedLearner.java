@@ -9,6 +9,7 @@ import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.DoubleVector;
 import dev.datamix.signal.Observation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -212,9 +213,27 @@ public final class SimulatedLearner {
 
   /** Held-out loss per domain without noise: {@code E_i + R_i}. */
   public double[] expectedHeldOutLoss() {
+    return heldOutLossAfter(tokens);
+  }
+
+  /**
+   * The held-out loss per domain, without noise, of a fresh learner after {@code tokens_j} tokens
+   * of each domain: with {@code tokens = r·N}, the final loss of the static mix {@code r} over
+   * {@code N} tokens, so a budget's optimal static mix is computable (the mixing-law tests).
+   */
+  public double[] heldOutLossAfter(double[] tokensPerDomain) {
+    if (tokensPerDomain.length != tokens.length || !(Arrays.stream(tokensPerDomain).min()
+        .orElse(0) >= 0)) {
+      throw new IllegalArgumentException("tokensPerDomain must be " + tokens.length
+          + " counts >= 0, got " + Arrays.toString(tokensPerDomain));
+    }
     double[] l = new double[tokens.length];
     for (int i = 0; i < l.length; i++) {
-      l[i] = irreducible[i] + reducible(i);
+      double e = 0;
+      for (int j = 0; j < l.length; j++) {
+        e += transfer[i][j] * tokensPerDomain[j];
+      }
+      l[i] = irreducible[i] + amplitude[i] * Math.pow(1 + e / tokenScale, -exponent[i]);
     }
     return l;
   }

@@ -88,6 +88,19 @@ public final class Json {
     return a;
   }
 
+  /** A JSON array of doubles with {@code null} for each {@code NaN} ("not measured"). */
+  public static ArrayNode doublesOrNull(double[] values) {
+    ArrayNode a = array();
+    for (double v : values) {
+      if (Double.isNaN(v)) {
+        a.addNull();
+      } else {
+        a.add(v);
+      }
+    }
+    return a;
+  }
+
   /** A JSON array of longs. */
   public static ArrayNode longs(long[] values) {
     ArrayNode a = array();

@@ -108,6 +108,24 @@ public final class StateReader {
     return out;
   }
 
+  /**
+   * A required array of exactly {@code length} numbers or {@code null}s, read as {@code NaN}
+   * (what {@link Json#doublesOrNull} writes).
+   */
+  public double[] getDoublesOrNaN(String field, int length) {
+    JsonNode v = array(field, length);
+    double[] out = new double[length];
+    for (int i = 0; i < length; i++) {
+      JsonNode e = v.get(i);
+      if (!e.isNumber() && !e.isNull()) {
+        throw new IncompatibleStateException("state field '" + path + "." + field + "[" + i
+            + "]' must be a number or null, found " + describe(e));
+      }
+      out[i] = e.isNull() ? Double.NaN : e.doubleValue();
+    }
+    return out;
+  }
+
   /** A required array of integers of exactly {@code length} entries. */
   public long[] getLongs(String field, int length) {
     JsonNode v = array(field, length);

@@ -1,10 +1,11 @@
 package dev.datamix.benchmarks.evidence;
 
-import dev.datamix.shootout.Shootout;
-import dev.datamix.shootout.ShootoutReport;
-import dev.datamix.shootout.ShootoutSpec;
-
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.state.Json;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The {@code --name value} options of the evidence harnesses. */
@@ -38,5 +39,30 @@ final class EvidenceArgs {
   /** The value of {@code name}, or {@code fallback}. */
   String get(String name, String fallback) {
     return values.getOrDefault(name, fallback);
+  }
+
+  /** {@code --seeds} (default {@code 1,2,3}). */
+  List<Long> seeds() {
+    List<Long> seeds = new ArrayList<>();
+    for (String s : get("--seeds", "1,2,3").split(",")) {
+      seeds.add(Long.parseLong(s.strip()));
+    }
+    return seeds;
+  }
+
+  /**
+   * The trainer settings of the peers' and the mixing laws' real-text runs: {@code steps} × 16
+   * blocks, warm-up {@code min(30, steps/2)}, peak learning rate 0.002 decaying to 0.0002, 16
+   * held-out blocks per domain, over {@code --domains} (five generic domains by default).
+   */
+  ObjectNode realTextTrainer(long steps) {
+    ObjectNode trainer = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": " + steps
+        + ", \"warmupSteps\": " + Math.min(30, steps / 2) + ", \"peakLr\": 0.002, "
+        + "\"minLr\": 0.0002, \"evalBlocksPerDomain\": 16}");
+    ArrayNode train = trainer.putArray("trainDomains");
+    for (String d : get("--domains", "prose,code_python,email,techdocs,dictionary").split(",")) {
+      train.add(d.strip());
+    }
+    return trainer;
   }
 }

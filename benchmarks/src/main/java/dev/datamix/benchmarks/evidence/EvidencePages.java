@@ -15,9 +15,10 @@ import java.util.stream.Stream;
  * The results pages of {@code docs/} that regenerate from raw files committed beside them, and
  * how: a shoot-out directory ({@code spec.json}, {@code provenance.json}, each run's {@code
  * result.json}), a JMH page ({@code docs/benchmarks/<suite>/}), the DGA overhead sweep ({@code
- * sweep.json}), DoReMi's reference cost ({@code reference-cost.json}) and the simulated knob
- * sweep (recomputed: the simulated learner takes seconds). A results page that is none of these
- * must carry {@link #NOTICE}.
+ * sweep.json}), DoReMi's reference cost ({@code reference-cost.json}), the mixing laws' costs
+ * ({@code costs.json}) and fits ({@code fit-mix.json}), and the simulated knob sweep
+ * (recomputed: the simulated learner takes seconds). A results page that is none of these must
+ * carry {@link #NOTICE}.
  */
 public final class EvidencePages {
   /** The first words of the notice on a page that predates the gradient fix. */
@@ -38,7 +39,11 @@ public final class EvidencePages {
     /** {@link TrainerOverhead#render} over {@code docs/benchmarks/trainer/overhead.json}. */
     TRAINER,
     /** {@link PeersEvidence#renderReferenceCost} over {@code reference-cost.json}. */
-    REFERENCE_COST
+    REFERENCE_COST,
+    /** {@link MixingLawEvidence#renderCosts} over {@code costs.json}. */
+    MIXLAW_COSTS,
+    /** {@link dev.datamix.mixlaw.MixFit#markdown} over {@code fit-mix.json}. */
+    FIT_MIX
   }
 
   /**
@@ -73,6 +78,12 @@ public final class EvidencePages {
         } else if (file.equals(PeersEvidence.REFERENCE_COST)) {
           out.add(new Page(parent.getFileName().toString(), Kind.REFERENCE_COST, parent,
               parent.resolve("report.md"), "benchmarks/run-peers.sh"));
+        } else if (file.equals(MixingLawEvidence.COSTS)) {
+          out.add(new Page(parent.getFileName().toString(), Kind.MIXLAW_COSTS, parent,
+              parent.resolve("report.md"), "benchmarks/run-mixing-laws.sh"));
+        } else if (file.equals("fit-mix.json")) {
+          out.add(new Page(parent.getFileName().toString(), Kind.FIT_MIX, parent,
+              parent.resolve("fit-mix.md"), "datamix fit-mix (or benchmarks/run-mixing-laws.sh)"));
         } else if (file.equals(DgaOverheadSweep.RAW)) {
           out.add(new Page(parent.getFileName().toString(), Kind.DGA_OVERHEAD, parent,
               parent.resolve("report.md"), "benchmarks/run-dga.sh --sweep-only true"));
@@ -115,6 +126,14 @@ public final class EvidencePages {
       case REFERENCE_COST -> {
         copyTree(page.raw(), scratch);
         return PeersEvidence.renderReferenceCost(scratch);
+      }
+      case MIXLAW_COSTS -> {
+        copyTree(page.raw(), scratch);
+        return MixingLawEvidence.renderCosts(scratch);
+      }
+      case FIT_MIX -> {
+        return dev.datamix.mixlaw.MixFit.markdown(dev.datamix.state.Json.read(
+            page.raw().resolve("fit-mix.json")));
       }
       case TRAINER -> {
         return TrainerOverhead.render(page.raw(), scratch.resolve("benchmarks-trainer.md"));

@@ -47,18 +47,8 @@ public final class PeersEvidence {
     Path out = Path.of(a.require("--out"));
     long steps = Long.parseLong(a.get("--steps", "600"));
     long overheadSteps = Long.parseLong(a.get("--overhead-steps", "100"));
-    List<Long> seeds = new ArrayList<>();
-    for (String s : a.get("--seeds", "1,2,3").split(",")) {
-      seeds.add(Long.parseLong(s.strip()));
-    }
-    ObjectNode trainer = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": " + steps
-        + ", \"warmupSteps\": " + Math.min(30, steps / 2) + ", \"peakLr\": 0.002, \"minLr\": 0.0002, "
-        + "\"evalBlocksPerDomain\": 16}");
-    ArrayNode train = trainer.putArray("trainDomains");
-    for (String d : a.get("--domains", "prose,code_python,email,techdocs,dictionary")
-        .split(",")) {
-      train.add(d.strip());
-    }
+    List<Long> seeds = a.seeds();
+    ObjectNode trainer = a.realTextTrainer(steps);
     List<ShootoutSpec.Entry> entries = List.of(
         new ShootoutSpec.Entry("uniform", Json.parse("{\"policy\": \"uniform\"}")),
         new ShootoutSpec.Entry("proportional", Json.parse("{\"policy\": \"proportional\"}")),
