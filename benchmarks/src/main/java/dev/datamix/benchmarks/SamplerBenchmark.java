@@ -24,7 +24,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * How many {@code (domain, block)} draws per second the sampler makes, single-threaded, at K
- * domains of a million blocks each, with a fixed mixture (target: 20 M/s at K = 256).
+ * domains of a million blocks each, with a fixed mixture (target: 20 M/s at K = 256), with
+ * independent alias draws ({@code RANDOM}) and with each batch's counts exact ({@code EXACT}:
+ * largest remainders and a keyed shuffle per call).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -37,6 +39,9 @@ public class SamplerBenchmark {
 
   @Param({"2", "16", "256", "65536"})
   public int domains;
+
+  @Param({"RANDOM", "EXACT"})
+  public SamplerOptions.Allocation allocation;
 
   private MixtureSampler sampler;
   private Mixture mixture;
@@ -51,7 +56,7 @@ public class SamplerBenchmark {
       d.add(new Domain("d" + i, 1_000_000, 1_000_000L * 1024));
       w[i] = 1.0 + (i % 7);
     }
-    sampler = new MixtureSampler(d, SamplerOptions.seed(1));
+    sampler = new MixtureSampler(d, SamplerOptions.seed(1).withAllocation(allocation));
     mixture = Mixture.normalise(Domain.names(d), w);
     batch = new BlockBatch(BATCH);
   }

@@ -73,6 +73,15 @@ public final class ContinualPolicy extends AbstractMixingPolicy {
     return k;
   }
 
+  /**
+   * {@code EXACT}: the replay fraction holds in every batch, within one block per domain, not only
+   * in expectation.
+   */
+  @Override
+  public dev.datamix.sampler.SamplerOptions.Allocation preferredAllocation() {
+    return dev.datamix.sampler.SamplerOptions.Allocation.EXACT;
+  }
+
   @Override
   public Phase phase(long step) {
     int k = phaseIndexAt(step);

@@ -119,6 +119,17 @@ public interface MixingPolicy extends BlockSelector {
   }
 
   /**
+   * How this policy wants each batch's blocks shared among the domains when the trainer leaves
+   * it to the policy (the DJL trainer's {@code allocation: auto}): independent draws ({@link
+   * dev.datamix.sampler.SamplerOptions.Allocation#RANDOM}, the default) or the mixture's counts
+   * exactly ({@code EXACT}). A continual plan's replay share is meant per batch, so it prefers
+   * {@code EXACT}.
+   */
+  default dev.datamix.sampler.SamplerOptions.Allocation preferredAllocation() {
+    return dev.datamix.sampler.SamplerOptions.Allocation.RANDOM;
+  }
+
+  /**
    * The training phase at {@code step}. Policies without phases answer {@link Phase#SINGLE}; a
    * continual pre-training plan answers its phases so the trainer can rewarm the learning rate and
    * reset the optimizer when the phase index changes.

@@ -21,6 +21,8 @@ import java.util.List;
  *   <li><b>Domain</b> of draw {@code j} of step {@code t}: an alias-method draw (O(1)) keyed by
  *       {@code (seed, t, j)}. It depends on no earlier draw, so a weight change never shifts the
  *       random stream (the resume bug of Megatron-LM issue 457 and of {@code interleave_datasets}).
+ *       With {@link SamplerOptions.Allocation#EXACT}, each draw call's counts follow the mixture
+ *       exactly instead (largest remainders, keyed by {@code (seed, t, first draw of the call)}).
  *   <li><b>Block</b> inside the domain: without replacement within a domain-epoch, following a
  *       keyed permutation of the domain's {@link BlockSelection} derived from {@code (seed,
  *       domain, epoch)}; O(1) memory per domain whatever its size.
@@ -40,6 +42,7 @@ public final class MixtureSampler {
   private static final System.Logger LOG = System.getLogger(MixtureSampler.class.getName());
   private static final long STREAM_DOMAIN = 0x646f6d61696eL; // "domain"
   private static final long STREAM_BLOCK = 0x626c6f636bL; // "block"
+  private static final long STREAM_EXACT = 0x6578616374L; // "exact"
 
   private final List<Domain> domains;
   private final List<String> names;
@@ -67,6 +70,9 @@ public final class MixtureSampler {
   private Mixture requested;
   private Mixture effective;
   private AliasTable alias;
+  private ExactAllocation exact;
+  private double[] effectiveWeights;
+  private boolean effectiveChanged;
 
   /**
    * A sampler over {@code domains}.
@@ -152,13 +158,40 @@ public final class MixtureSampler {
     }
     callStamp++;
     out.reset(step, count);
-    long stepKey = Seeds.hash(options.seed(), STREAM_DOMAIN, step);
-    for (int i = 0; i < count; i++) {
-      long j = drawsInStep++;
-      int d = alias.sample(Seeds.mix64(stepKey + j * 0x9E3779B97F4A7C15L));
-      out.add(d, nextBlock(d, selector, step));
+    if (options.allocation() == SamplerOptions.Allocation.EXACT) {
+      drawExact(step, selector, count, out);
+    } else {
+      long stepKey = Seeds.hash(options.seed(), STREAM_DOMAIN, step);
+      for (int i = 0; i < count; i++) {
+        long j = drawsInStep++;
+        int d = alias.sample(Seeds.mix64(stepKey + j * 0x9E3779B97F4A7C15L));
+        out.add(d, nextBlock(d, selector, step));
+      }
     }
     out.mixture(effective);
+  }
+
+  /**
+   * {@link SamplerOptions.Allocation#EXACT}: the call's {@code count} blocks apportioned to the
+   * effective mixture, keyed by {@code (seed, step, first draw index)}; if a domain reaches its
+   * repetition cap during the call, the draws left are apportioned again without it.
+   */
+  private void drawExact(long step, BlockSelector selector, int count, BlockBatch out) {
+    if (exact == null) {
+      exact = new ExactAllocation();
+    }
+    int done = 0;
+    while (done < count) {
+      int n = count - done;
+      long key = Seeds.hash(options.seed(), STREAM_EXACT, step, drawsInStep);
+      int[] seq = exact.domains(effectiveWeights, n, key);
+      effectiveChanged = false;
+      for (int i = 0; i < n && !effectiveChanged; i++) {
+        drawsInStep++;
+        done++;
+        out.add(seq[i], nextBlock(seq[i], selector, step));
+      }
+    }
   }
 
   private void useMixture(Mixture mixture) {
@@ -195,6 +228,8 @@ public final class MixtureSampler {
           + "); served blocks: " + servedSummary());
     }
     effective = changed ? Mixture.normalise(names, w) : requested;
+    effectiveChanged = true;
+    effectiveWeights = w;
     alias = new AliasTable(w);
   }
 
@@ -293,6 +328,9 @@ public final class MixtureSampler {
     o.put("stateVersion", STATE_VERSION);
     o.put("seed", options.seed());
     o.put("maxRepetitionRatio", options.maxRepetitionRatio());
+    if (options.allocation() != SamplerOptions.Allocation.RANDOM) {
+      o.put("allocation", options.allocation().name()); // absent: RANDOM, as before the field
+    }
     ArrayNode n = o.putArray("domains");
     names.forEach(n::add);
     o.put("step", step);
@@ -330,6 +368,8 @@ public final class MixtureSampler {
     IncompatibleStateException.check("sampler seed", options.seed(), r.getLong("seed"));
     IncompatibleStateException.check("sampler maxRepetitionRatio", options.maxRepetitionRatio(),
         r.getDouble("maxRepetitionRatio"));
+    IncompatibleStateException.check("sampler allocation", options.allocation().name(),
+        state.path("allocation").asText("RANDOM"));
     int k = names.size();
     long newStep = r.getLong("step");
     long newDraws = r.getLong("drawsInStep");

@@ -7,23 +7,56 @@ package dev.datamix.sampler;
  * @param maxRepetitionRatio the most blocks a domain may serve, as a multiple of its block count
  *     (like OLMo-core's {@code max_repetition_ratio}); {@code 0} means no cap. When a domain
  *     reaches it, the domain is exhausted and its weight goes to the other domains.
+ * @param allocation how a draw call's blocks are shared among the domains
  */
-public record SamplerOptions(long seed, double maxRepetitionRatio) {
+public record SamplerOptions(long seed, double maxRepetitionRatio, Allocation allocation) {
+  /**
+   * How the domains of a draw call are chosen.
+   */
+  public enum Allocation {
+    /**
+     * Each draw's domain is an independent alias-method draw keyed by {@code (seed, step,
+     * draw)}: a batch's composition is multinomial, the mixture holds in expectation.
+     */
+    RANDOM,
+    /**
+     * Each draw call gets the mixture's counts exactly, within one block per domain: {@code
+     * floor(w_d·n)} blocks each, the rest to the largest remainders (Hamilton's method; ties in a
+     * keyed order), the positions then shuffled by a keyed permutation (OLMo-core's and
+     * Megatron's blended datasets give exact per-batch counts the same way). A step drawn in
+     * several calls is exact per call.
+     */
+    EXACT
+  }
+
   /** Validates the cap. */
   public SamplerOptions {
     if (!(maxRepetitionRatio >= 0) || Double.isInfinite(maxRepetitionRatio)) {
       throw new IllegalArgumentException(
           "maxRepetitionRatio must be finite and >= 0 (0 = no cap), got " + maxRepetitionRatio);
     }
+    if (allocation == null) {
+      throw new IllegalArgumentException("allocation must be RANDOM or EXACT, got null");
+    }
   }
 
-  /** Options with {@code seed} and no repetition cap. */
+  /** Options with {@link Allocation#RANDOM} draws. */
+  public SamplerOptions(long seed, double maxRepetitionRatio) {
+    this(seed, maxRepetitionRatio, Allocation.RANDOM);
+  }
+
+  /** Options with {@code seed}, no repetition cap and random draws. */
   public static SamplerOptions seed(long seed) {
     return new SamplerOptions(seed, 0);
   }
 
   /** These options with a repetition cap. */
   public SamplerOptions withMaxRepetitionRatio(double ratio) {
-    return new SamplerOptions(seed, ratio);
+    return new SamplerOptions(seed, ratio, allocation);
+  }
+
+  /** These options with another allocation. */
+  public SamplerOptions withAllocation(Allocation a) {
+    return new SamplerOptions(seed, maxRepetitionRatio, a);
   }
 }

@@ -29,8 +29,9 @@ public final class ContinualReplay {
     long phaseSteps = a.size(150, 4);
     List<String> phaseA = List.of("template", "arith");
     try (Corpus corpus = Corpus.open(a.demoCorpus())) {
-      System.out.printf(Locale.ROOT, "%-8s %-10s %12s %12s %10s %12s%n", "replay", "domain",
-          "end of A", "end of B", "forgot", "B's mean");
+      System.out.printf(Locale.ROOT, "%-10s %-8s %-10s %12s %12s %10s %12s%n", "batches",
+          "replay", "domain", "end of A", "end of B", "forgot", "B's mean");
+      for (String allocation : List.of("random", "exact")) {
       for (double replay : new double[] {0, 0.25}) {
         String plan = "{\"policy\": \"continual\", \"config\": {\"phases\": ["
             + "{\"name\": \"A\", \"domains\": [\"template\", \"arith\"], \"steps\": " + phaseSteps
@@ -41,10 +42,10 @@ public final class ContinualReplay {
             2 * phaseSteps, 3e-3, 0.1, 3e-4);
         try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
             .setPolicy(Json.parse(plan))
-            .optConfig(a.trainer(2 * phaseSteps,
-                "{\"trainDomains\": [\"template\", \"arith\", \"code\", \"small\"]}"))
+            .optConfig(a.trainer(2 * phaseSteps, "{\"trainDomains\": [\"template\", \"arith\", "
+                + "\"code\", \"small\"], \"allocation\": \"" + allocation + "\"}"))
             .optSchedule(schedule)
-            .setRunDirectory(a.work().resolve("replay-" + replay))
+            .setRunDirectory(a.work().resolve(allocation + "-replay-" + replay))
             .build()) {
           t.runSteps(phaseSteps);
           double[] endOfA = t.evaluate(Split.VALIDATION);
@@ -53,14 +54,16 @@ public final class ContinualReplay {
           double meanB = (endOfB[index(t, "code")] + endOfB[index(t, "small")]) / 2;
           for (String d : phaseA) {
             int i = index(t, d);
-            System.out.printf(Locale.ROOT, "%-8.2f %-10s %12.4f %12.4f %+10.4f %12.4f%n", replay,
-                d, endOfA[i], endOfB[i], endOfB[i] - endOfA[i], meanB);
+            System.out.printf(Locale.ROOT, "%-10s %-8.2f %-10s %12.4f %12.4f %+10.4f %12.4f%n",
+                allocation, replay, d, endOfA[i], endOfB[i], endOfB[i] - endOfA[i], meanB);
           }
         }
       }
+      }
     }
     System.out.println("losses in nats/token on the validation split; 'forgot' = end of B - end "
-        + "of A (positive = forgotten). B's mean: the new domains' loss at the end.");
+        + "of A (positive = forgotten). B's mean: the new domains' loss at the end. batches: "
+        + "random = independent draws (replay 25% on average), exact = every batch's counts.");
   }
 
   private static int index(MixingTrainer t, String domain) {

@@ -93,7 +93,12 @@ public final class MixingTrainer implements AutoCloseable {
           + "alignment with a target, but the trainer key targetDomain is empty: set "
           + "targetDomain to the corpus domain to align with (without it the policy cannot act)");
     }
-    mixer = new DataMixer(policy, SamplerOptions.seed(config.seed()));
+    mixer = new DataMixer(policy, SamplerOptions.seed(config.seed()).withAllocation(
+        switch (config.allocation()) {
+          case "random" -> SamplerOptions.Allocation.RANDOM;
+          case "exact" -> SamplerOptions.Allocation.EXACT;
+          default -> policy.preferredAllocation();
+        }));
     state = new ModelState(modelConfig(), config,
         b.devices != null ? b.devices : Devices.select(config.device()));
     TrainerReference opened = null;

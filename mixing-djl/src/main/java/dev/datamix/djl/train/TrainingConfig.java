@@ -48,6 +48,9 @@ import java.util.List;
  * @param checkpointEvery steps between checkpoints, 0 = only at the end
  * @param maxNonFiniteInARow consecutive non-finite losses tolerated before stopping
  * @param logEvery steps between progress lines
+ * @param allocation how each batch's blocks are shared among the domains: {@code auto} (the
+ *     policy's {@link dev.datamix.policy.MixingPolicy#preferredAllocation}), {@code random} or
+ *     {@code exact} ({@link dev.datamix.sampler.SamplerOptions.Allocation})
  */
 public record TrainingConfig(String device, long seed, long steps, int batchSize, int layers,
     int dModel, int heads, int mlpRatio, boolean tiedEmbeddings, double peakLr, long warmupSteps,
@@ -55,7 +58,7 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
     double weightDecay, double beta1, double beta2, double eps, double gradClip,
     int evalBlocksPerDomain, int evalBatchSize, int probeBatchSize, String targetDomain,
     int targetBlocks, List<String> trainDomains, long checkpointEvery, int maxNonFiniteInARow,
-    int logEvery) {
+    int logEvery, String allocation) {
 
   static final ConfigKey<String> DEVICE = ConfigKey.custom("device", "auto | cpu | gpu | gpu:N",
       "auto", "devices to train on", n -> text(n), Json.mapper()::valueToTree);
@@ -127,13 +130,16 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
       "consecutive non-finite losses tolerated before stopping", v -> v >= 0, ">= 0");
   static final ConfigKey<Long> LOG_EVERY = ConfigKey.integer("logEvery", 10L,
       "steps between progress lines", v -> v > 0, "> 0");
+  static final ConfigKey<String> ALLOCATION = ConfigKey.choice("allocation", "auto",
+      "a batch's domains: auto (the policy's preference), random (independent draws) or exact "
+          + "(the mixture's counts, within one block per domain)", "auto", "random", "exact");
 
   /** The accepted keys, with defaults and descriptions. */
   public static final ConfigSchema SCHEMA = ConfigSchema.of("trainer", List.of(DEVICE, SEED,
       STEPS, BATCH, LAYERS, DMODEL, HEADS, MLP, TIED, PEAK_LR, WARMUP, MIN_LR, SCHEDULE,
       DECAY_FRACTION, STABLE_LR, COOLDOWN, WD, BETA1, BETA2,
       EPS, CLIP, EVAL_BLOCKS, EVAL_BATCH, PROBE_BATCH, TARGET, TARGET_BLOCKS, TRAIN_DOMAINS, CKPT,
-      MAX_NAN, LOG_EVERY));
+      MAX_NAN, LOG_EVERY, ALLOCATION));
 
   /** Validates cross-field constraints. */
   public TrainingConfig {
@@ -230,7 +236,8 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
         c.get(SCHEDULE), c.get(DECAY_FRACTION), c.get(STABLE_LR), c.get(COOLDOWN), c.get(WD), c.get(BETA1), c.get(BETA2), c.get(EPS), c.get(CLIP),
         c.get(EVAL_BLOCKS).intValue(), c.get(EVAL_BATCH).intValue(),
         c.get(PROBE_BATCH).intValue(), c.get(TARGET), c.get(TARGET_BLOCKS).intValue(),
-        c.get(TRAIN_DOMAINS), c.get(CKPT), c.get(MAX_NAN).intValue(), c.get(LOG_EVERY).intValue());
+        c.get(TRAIN_DOMAINS), c.get(CKPT), c.get(MAX_NAN).intValue(), c.get(LOG_EVERY).intValue(),
+        c.get(ALLOCATION));
   }
 
   /** This config as JSON (every key). */
@@ -250,6 +257,9 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
     trainDomains.forEach(a::add);
     o.put("checkpointEvery", checkpointEvery).put("maxNonFiniteInARow", maxNonFiniteInARow)
         .put("logEvery", logEvery);
+    if (!allocation.equals("auto")) {
+      o.put("allocation", allocation); // absent at its default: earlier runs' configs still match
+    }
     return o;
   }
 
