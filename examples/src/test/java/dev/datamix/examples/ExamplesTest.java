@@ -70,14 +70,19 @@ class ExamplesTest {
   @Test
   void continualReportsForgettingWithAndWithoutReplay() throws Exception {
     String out = run(ContinualReplay::main, "continual");
-    for (String row : List.of("0.00     template", "0.00     arith", "0.25     template",
-        "0.25     arith")) {
-      assertTrue(out.contains(row), row + " in\n" + out);
+    for (String batches : List.of("random     ", "exact      ")) {
+      for (String row : List.of("0.00     template", "0.00     arith", "0.25     template",
+          "0.25     arith")) {
+        assertTrue(out.contains(batches + row), batches + row + " in\n" + out);
+      }
+      // in phase B, phase A's domains keep weight only when replay > 0
+      String mode = batches.strip();
+      double with = lastWeights(dir.resolve("continual/" + mode + "-replay-0.25")).path("template")
+          .asDouble();
+      double without = lastWeights(dir.resolve("continual/" + mode + "-replay-0.0"))
+          .path("template").asDouble();
+      assertTrue(with > 0.05 && without == 0, mode + ": " + with + " vs " + without);
     }
-    // in phase B, phase A's domains keep weight only when replay > 0
-    double with = lastWeights(dir.resolve("continual/replay-0.25")).path("template").asDouble();
-    double without = lastWeights(dir.resolve("continual/replay-0.0")).path("template").asDouble();
-    assertTrue(with > 0.05 && without == 0, with + " vs " + without);
   }
 
   @Test
