@@ -135,7 +135,7 @@ public final class FitMixCommand implements Callable<Integer> {
     }
     Long budget = budget(table);
     MixConstraints bounds = budget == null
-        ? new MixConstraints(table.domains(), minWeight, maxWeight, caps(table, maxWeight))
+        ? MixConstraints.ofWeights(table.domains(), minWeight, maxWeight)
         : MixConstraints.of(domains, minWeight, maxWeight, maxEpochs, budget);
     OUTPUT.claim(out, overwrite ? ExistingOutput.OVERWRITE : ExistingOutput.REFUSE);
     MixFit fit = new MixFit(table, goal, Mixtures.proportionalToTokens(domains), bounds,
@@ -150,12 +150,6 @@ public final class FitMixCommand implements Callable<Integer> {
     fit.write(out, result);
     System.out.println("policy spec: " + out.resolve("policy.json"));
     return 0;
-  }
-
-  private static double[] caps(SwarmTable t, double max) {
-    double[] c = new double[t.domains().size()];
-    java.util.Arrays.fill(c, max);
-    return c;
   }
 
   /** The main run's token budget, or null if none was given. */

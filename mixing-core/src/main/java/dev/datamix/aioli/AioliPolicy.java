@@ -62,6 +62,8 @@ public final class AioliPolicy extends AbstractMixingPolicy {
   private long roundsWithoutMeasurements;
   private long measuredRound = -1;
   private double[][] measured;
+  private long orderRound = -1; // a cache of schedule.order(orderRound), derived from the seed
+  private int[] order;
 
   private AioliPolicy(PolicyContext context, PolicyConfig config, Mixture prior) {
     super(Provider.NAME, context, config);
@@ -127,7 +129,7 @@ public final class AioliPolicy extends AbstractMixingPolicy {
     holdRound(r);
     finishedRound = r;
     int k = domainCount();
-    int[] order = schedule.order(r);
+    int[] order = order(r);
     boolean any = false;
     for (int m = 0; m < order.length && !any; m++) {
       for (int i = 0; i < k; i++) {
@@ -173,12 +175,21 @@ public final class AioliPolicy extends AbstractMixingPolicy {
     }
     int segment = schedule.segment(step);
     if (segment >= 0) {
-      return smoothedOneHot(schedule.order(r)[segment]);
+      return smoothedOneHot(order(r)[segment]);
     }
     if (r > finishedRound) {
       finishRound(r); // the last measurement of the round never came: use what did
     }
     return weights();
+  }
+
+  /** Round {@code r}'s segment order, computed once per round instead of every step. */
+  private int[] order(long r) {
+    if (orderRound != r) {
+      order = schedule.order(r);
+      orderRound = r;
+    }
+    return order;
   }
 
   private Mixture smoothedOneHot(int domain) {
@@ -219,11 +230,6 @@ public final class AioliPolicy extends AbstractMixingPolicy {
     return roundsWithoutMeasurements;
   }
 
-  /** The share of a round's steps that LearnParams trains on its perturbed mixtures. */
-  public double learnParamsShare() {
-    return (double) schedule.learnParamsSteps() / schedule.updateSteps();
-  }
-
   @Override
   public Horizon horizon() {
     return Horizon.independent();
@@ -251,7 +257,6 @@ public final class AioliPolicy extends AbstractMixingPolicy {
 
   @Override
   protected void writeState(ObjectNode state) {
-    int k = domainCount();
     state.set("logWeights", Json.doubles(logWeights));
     state.set("law", Json.doubles(MixingLawEstimate.flatten(law)));
     state.set("smoothedLaw", Json.doubles(MixingLawEstimate.flatten(smoothedLaw)));
@@ -259,11 +264,7 @@ public final class AioliPolicy extends AbstractMixingPolicy {
     state.put("roundsUpdated", roundsUpdated);
     state.put("roundsWithoutMeasurements", roundsWithoutMeasurements);
     state.put("measuredRound", measuredRound);
-    double[] flat = new double[measured.length * k];
-    for (int m = 0; m < measured.length; m++) {
-      System.arraycopy(measured[m], 0, flat, m * k, k);
-    }
-    state.set("measured", Json.doublesOrNull(flat));
+    state.set("measured", Json.doublesOrNull(MixingLawEstimate.flatten(measured)));
   }
 
   @Override
@@ -278,21 +279,13 @@ public final class AioliPolicy extends AbstractMixingPolicy {
     long held = state.getLong("measuredRound");
     double[] flat = state.getDoublesOrNaN("measured", (schedule.segments() + 1) * k);
     logWeights = w;
-    law = MixingLawEstimate.unflatten(a, k);
-    smoothedLaw = MixingLawEstimate.unflatten(s, k);
+    law = MixingLawEstimate.unflatten(a, k, k);
+    smoothedLaw = MixingLawEstimate.unflatten(s, k, k);
     finishedRound = finished;
     roundsUpdated = updated;
     roundsWithoutMeasurements = without;
     measuredRound = held;
-    measured = rows(flat, schedule.segments() + 1, k);
-  }
-
-  private static double[][] rows(double[] flat, int n, int k) {
-    double[][] out = new double[n][k];
-    for (int m = 0; m < n; m++) {
-      System.arraycopy(flat, m * k, out[m], 0, k);
-    }
-    return out;
+    measured = MixingLawEstimate.unflatten(flat, schedule.segments() + 1, k);
   }
 
   private static double[][] nanMatrix(int n, int k) {

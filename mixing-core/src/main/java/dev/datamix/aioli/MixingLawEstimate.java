@@ -106,18 +106,20 @@ final class MixingLawEstimate {
     return s;
   }
 
+  /** The rows of a rectangular matrix, one after another (a snapshot's layout). */
   static double[] flatten(double[][] a) {
-    int k = a.length;
-    double[] out = new double[k * k];
-    for (int i = 0; i < k; i++) {
+    int k = a.length == 0 ? 0 : a[0].length;
+    double[] out = new double[a.length * k];
+    for (int i = 0; i < a.length; i++) {
       System.arraycopy(a[i], 0, out, i * k, k);
     }
     return out;
   }
 
-  static double[][] unflatten(double[] flat, int k) {
-    double[][] out = new double[k][k];
-    for (int i = 0; i < k; i++) {
+  /** {@code rows × k} from what {@link #flatten} wrote. */
+  static double[][] unflatten(double[] flat, int rows, int k) {
+    double[][] out = new double[rows][k];
+    for (int i = 0; i < rows; i++) {
       System.arraycopy(flat, i * k, out[i], 0, k);
     }
     return out;

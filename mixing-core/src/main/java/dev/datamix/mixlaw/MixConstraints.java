@@ -59,9 +59,9 @@ public record MixConstraints(List<String> names, double minWeight, double maxWei
     if (budgetTokens <= 0) {
       throw new IllegalArgumentException("budgetTokens must be > 0, got " + budgetTokens);
     }
-    double[] caps = new double[domains.size()];
+    double[] caps = epochCaps(domains, maxEpochs, budgetTokens);
     for (int i = 0; i < caps.length; i++) {
-      caps[i] = Math.min(maxWeight, maxEpochs * domains.get(i).tokens() / (double) budgetTokens);
+      caps[i] = Math.min(maxWeight, caps[i]);
     }
     try {
       return new MixConstraints(Domain.names(domains), minWeight, maxWeight, caps);
@@ -71,11 +71,30 @@ public record MixConstraints(List<String> names, double minWeight, double maxWei
     }
   }
 
+  /**
+   * Each domain's share of a run of {@code budgetTokens} tokens at which it is read {@code
+   * maxEpochs} times: {@code maxEpochs·tokens_i / budgetTokens} (may exceed 1). The swarm's
+   * rejection bound and the proposer's cap.
+   */
+  public static double[] epochCaps(List<Domain> domains, double maxEpochs, long budgetTokens) {
+    double[] caps = new double[domains.size()];
+    for (int i = 0; i < caps.length; i++) {
+      caps[i] = maxEpochs * domains.get(i).tokens() / (double) budgetTokens;
+    }
+    return caps;
+  }
+
+  /** Only the weight bounds, no epoch cap (no main-run budget is known). */
+  public static MixConstraints ofWeights(List<String> names, double minWeight,
+      double maxWeight) {
+    double[] caps = new double[names.size()];
+    java.util.Arrays.fill(caps, maxWeight);
+    return new MixConstraints(names, minWeight, maxWeight, caps);
+  }
+
   /** No bounds beyond the simplex. */
   public static MixConstraints none(List<String> names) {
-    double[] caps = new double[names.size()];
-    java.util.Arrays.fill(caps, 1.0);
-    return new MixConstraints(names, 0, 1, caps);
+    return ofWeights(names, 0, 1);
   }
 
   /** Whether {@code r} (weights summing to 1) satisfies every bound, to {@code 1e-12}. */

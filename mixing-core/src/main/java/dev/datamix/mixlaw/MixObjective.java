@@ -32,20 +32,14 @@ public final class MixObjective {
    */
   public static MixObjective parse(String spec, SwarmTable table) {
     List<String> cols = new ArrayList<>();
-    boolean worst = false;
-    boolean combined = true;
+    boolean worst = spec.equals("worst") || spec.startsWith("worst:");
     if (spec.equals("mean") || spec.equals("worst")) {
       table.domains().forEach(d -> cols.add(d + "_bpb"));
     } else if (spec.startsWith("mean:") || spec.startsWith("worst:")) {
       cols.addAll(List.of(spec.substring(spec.indexOf(':') + 1).split(",")));
-    } else if (spec.equals("target")) {
-      cols.add("target_bpb");
-      combined = false;
     } else {
-      combined = false;
-      cols.add(spec);
+      cols.add(spec.equals("target") ? "target_bpb" : spec);
     }
-    worst = combined && spec.startsWith("worst");
     for (String c : cols) {
       if (!table.metricNames().contains(c)) {
         throw new IllegalArgumentException("objective '" + spec + "' needs metric column '" + c

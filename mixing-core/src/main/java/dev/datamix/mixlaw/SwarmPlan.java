@@ -54,10 +54,8 @@ public record SwarmPlan(SwarmOptions options, Mixture prior, List<Run> runs) {
       prior[i] = Math.pow(prior[i], options.temperature());
     }
     Mixture tempered = Mixture.normalise(names, prior);
-    double[] caps = new double[domains.size()];
-    for (int i = 0; i < caps.length; i++) {
-      caps[i] = options.maxEpochs() * domains.get(i).tokens() / (double) options.budgetTokens();
-    }
+    double[] caps = MixConstraints.epochCaps(domains, options.maxEpochs(),
+        options.budgetTokens());
     Dirichlet dirichlet = new Dirichlet(options.seed());
     double[] alpha = new double[prior.length];
     List<Run> runs = new ArrayList<>();

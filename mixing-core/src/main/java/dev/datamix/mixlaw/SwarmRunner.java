@@ -1,7 +1,10 @@
 package dev.datamix.mixlaw;
 
+import dev.datamix.mixture.Domain;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,4 +21,19 @@ public interface SwarmRunner {
    * <domain>_bpb}, {@code mean_bpb} and {@code target_bpb}, in a fixed order.
    */
   Map<String, Double> run(SwarmPlan.Run run, Path runDir) throws IOException;
+
+  /**
+   * The metrics every runner reports, in the names {@link MixObjective} reads: {@code
+   * <domain>_bpb} for each domain, then {@code mean_bpb}, their mean.
+   */
+  static Map<String, Double> perDomain(List<Domain> domains, double[] bpb) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    double mean = 0;
+    for (int d = 0; d < bpb.length; d++) {
+      m.put(domains.get(d).name() + "_bpb", bpb[d]);
+      mean += bpb[d] / bpb.length;
+    }
+    m.put("mean_bpb", mean);
+    return m;
+  }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -275,14 +274,5 @@ public record SwarmTable(List<String> domains, List<String> metricNames, List<Ro
   @Override
   public int hashCode() {
     return domains.hashCode() * 31 + runs.size();
-  }
-
-  /** An ordered map of metric name to value for one run (for reports). */
-  public Map<String, Double> metricsOf(int run) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    for (int j = 0; j < metricNames.size(); j++) {
-      m.put(metricNames.get(j), runs.get(run).metrics()[j]);
-    }
-    return m;
   }
 }

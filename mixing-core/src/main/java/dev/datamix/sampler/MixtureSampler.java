@@ -72,7 +72,6 @@ public final class MixtureSampler {
   private AliasTable alias;
   private ExactAllocation exact;
   private double[] effectiveWeights;
-  private boolean effectiveChanged;
 
   /**
    * A sampler over {@code domains}.
@@ -184,9 +183,10 @@ public final class MixtureSampler {
     while (done < count) {
       int n = count - done;
       long key = Seeds.hash(options.seed(), STREAM_EXACT, step, drawsInStep);
-      int[] seq = exact.domains(effectiveWeights, n, key);
-      effectiveChanged = false;
-      for (int i = 0; i < n && !effectiveChanged; i++) {
+      double[] weights = effectiveWeights;
+      int[] seq = exact.domains(weights, n, key);
+      // a cap reached mid-call rebuilds the weights (a new array): apportion the rest again
+      for (int i = 0; i < n && effectiveWeights == weights; i++) {
         drawsInStep++;
         done++;
         out.add(seq[i], nextBlock(seq[i], selector, step));
@@ -228,7 +228,6 @@ public final class MixtureSampler {
           + "); served blocks: " + servedSummary());
     }
     effective = changed ? Mixture.normalise(names, w) : requested;
-    effectiveChanged = true;
     effectiveWeights = w;
     alias = new AliasTable(w);
   }

@@ -8,7 +8,6 @@ import dev.datamix.policy.PolicyRegistry;
 import dev.datamix.run.DataMixer;
 import dev.datamix.sampler.SamplerOptions;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -46,14 +45,6 @@ public final class SimulatedSwarmRunner implements SwarmRunner {
     DataMixer mixer = new DataMixer(PolicyRegistry.load().create(new PolicyContext(domains, seed,
         steps, batchSize), run.policySpec()), SamplerOptions.seed(seed));
     new Simulation(mixer, learner, batchSize).run(steps);
-    double[] l = learner.heldOutLoss(steps).loss().toArray();
-    Map<String, Double> m = new LinkedHashMap<>();
-    double mean = 0;
-    for (int i = 0; i < l.length; i++) {
-      m.put(domains.get(i).name() + "_bpb", l[i]);
-      mean += l[i] / l.length;
-    }
-    m.put("mean_bpb", mean);
-    return m;
+    return SwarmRunner.perDomain(domains, learner.heldOutLoss(steps).loss().toArray());
   }
 }

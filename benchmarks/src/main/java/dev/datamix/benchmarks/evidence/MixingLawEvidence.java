@@ -81,15 +81,12 @@ public final class MixingLawEvidence {
     proposal.at("/config/weights").fieldNames().forEachRemaining(d -> uniform.put(d, 1.0));
     ObjectNode restricted = Json.object().put("policy", "aioli");
     restricted.putObject("config").put("priorSteps", steps / 2).set("prior", proposal);
-    List<ShootoutSpec.Entry> entries = List.of(
-        new ShootoutSpec.Entry("uniform", Json.parse("{\"policy\": \"uniform\"}")),
-        new ShootoutSpec.Entry("proportional", Json.parse("{\"policy\": \"proportional\"}")),
-        new ShootoutSpec.Entry("temperature-2",
-            Json.parse("{\"policy\": \"temperature\", \"config\": {\"temperature\": 2}}")),
+    List<ShootoutSpec.Entry> entries = new ArrayList<>(PeersEvidence.BASELINES);
+    entries.addAll(List.of(
         new ShootoutSpec.Entry("aioli", Json.parse("{\"policy\": \"aioli\"}")),
         new ShootoutSpec.Entry("aioli-restricted", restricted),
         new ShootoutSpec.Entry("fitmix-" + regressor, proposal),
-        new ShootoutSpec.Entry("fitmix-then-uniform", twoStage));
+        new ShootoutSpec.Entry("fitmix-then-uniform", twoStage)));
     ShootoutSpec spec = new ShootoutSpec(corpusDir.toString(), 0, 0, trainer, entries, seeds,
         Math.max(1, steps / 12), "uniform");
     Path shoot = out.resolve("shootout");
@@ -140,7 +137,8 @@ public final class MixingLawEvidence {
       throw new IllegalArgumentException("--baselines " + from + " was trained with " + theirs
           + ", not " + trainer);
     }
-    for (String label : List.of("uniform", "proportional", "temperature-2")) {
+    for (String label : PeersEvidence.BASELINES.stream().map(ShootoutSpec.Entry::label)
+        .toList()) {
       for (long seed : seeds) {
         Path src = from.resolve("runs").resolve(label + "-s" + seed);
         Path dst = shoot.resolve("runs").resolve(label + "-s" + seed);

@@ -40,6 +40,16 @@ import java.util.Locale;
 public final class PeersEvidence {
   private PeersEvidence() {}
 
+  /**
+   * The static baselines every real-text comparison carries: stratified ({@code uniform}), the
+   * natural mix ({@code proportional}) and {@code temperature} 2.
+   */
+  static final List<ShootoutSpec.Entry> BASELINES = List.of(
+      new ShootoutSpec.Entry("uniform", Json.parse("{\"policy\": \"uniform\"}")),
+      new ShootoutSpec.Entry("proportional", Json.parse("{\"policy\": \"proportional\"}")),
+      new ShootoutSpec.Entry("temperature-2",
+          Json.parse("{\"policy\": \"temperature\", \"config\": {\"temperature\": 2}}")));
+
   /** Runs everything missing and writes {@code report.md} and {@code reference-cost.md}. */
   public static void main(String[] args) throws IOException {
     EvidenceArgs a = new EvidenceArgs(args);
@@ -49,16 +59,13 @@ public final class PeersEvidence {
     long overheadSteps = Long.parseLong(a.get("--overhead-steps", "100"));
     List<Long> seeds = a.seeds();
     ObjectNode trainer = a.realTextTrainer(steps);
-    List<ShootoutSpec.Entry> entries = List.of(
-        new ShootoutSpec.Entry("uniform", Json.parse("{\"policy\": \"uniform\"}")),
-        new ShootoutSpec.Entry("proportional", Json.parse("{\"policy\": \"proportional\"}")),
-        new ShootoutSpec.Entry("temperature-2",
-            Json.parse("{\"policy\": \"temperature\", \"config\": {\"temperature\": 2}}")),
+    List<ShootoutSpec.Entry> entries = new ArrayList<>(BASELINES);
+    entries.addAll(List.of(
         new ShootoutSpec.Entry("doremi", Json.parse("{\"policy\": \"doremi\"}")),
         new ShootoutSpec.Entry("odm", Json.parse("{\"policy\": \"odm\"}")),
         new ShootoutSpec.Entry("ado", Json.parse("{\"policy\": \"ado\", \"config\": "
             + "{\"ignoreInitialSteps\": 50, \"startStep\": 100, \"refitEvery\": 100, "
-            + "\"subsampling\": 5}}")));
+            + "\"subsampling\": 5}}"))));
     ShootoutSpec spec = new ShootoutSpec(corpusDir.toString(), 0, 0, trainer, entries, seeds,
         Math.max(1, steps / 12), "uniform");
     String command = Provenance.command("java " + PeersEvidence.class.getName() + " "

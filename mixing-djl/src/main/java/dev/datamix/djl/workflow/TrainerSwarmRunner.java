@@ -12,7 +12,6 @@ import dev.datamix.mixture.Domain;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,15 +60,11 @@ public final class TrainerSwarmRunner implements SwarmRunner {
     try (MixingTrainer t = Workflows.trainer(corpus, run.policySpec(), config, runDir, true, null)
         .build()) {
       t.train();
-      double[] nats = t.evaluate(Split.VALIDATION);
-      Map<String, Double> m = new LinkedHashMap<>();
-      double mean = 0;
-      for (int d = 0; d < nats.length; d++) {
-        double bpb = t.bitsPerByte(nats[d], d, Split.VALIDATION);
-        m.put(t.domains().get(d).name() + "_bpb", bpb);
-        mean += bpb / nats.length;
+      double[] bpb = t.evaluate(Split.VALIDATION);
+      for (int d = 0; d < bpb.length; d++) {
+        bpb[d] = t.bitsPerByte(bpb[d], d, Split.VALIDATION);
       }
-      m.put("mean_bpb", mean);
+      Map<String, Double> m = SwarmRunner.perDomain(t.domains(), bpb);
       String target = config.targetDomain();
       if (!target.isEmpty()) {
         double n = t.evaluateDomain(target, Split.VALIDATION);
