@@ -30,9 +30,11 @@ import picocli.CommandLine.Option;
 @Command(name = "fit", mixinStandardHelpOptions = true,
     description = {"Run a method's offline stages and write the main run's policy spec.",
         "--method velocitune (Luo et al., ACL 2025): measures the starting model",
-        "(initial.json), trains a proxy run on a share of the budget and measures held-out",
-        "losses at several token counts (proxy.json), fits L(D) = E + B*D^-beta per domain and",
-        "its target at the full run's tokens (fits.json), and writes velocitune.json.",
+        "(initial.json), trains --fit-points proxy runs, the longest on a share of the budget,",
+        "each to the end of the main schedule compressed to its length, and records their final",
+        "held-out losses (proxy.json), fits L(D) = E + B*D^-beta per domain and its target at",
+        "the full run's tokens, with the fit's error on the longest proxy (fits.json), and",
+        "writes velocitune.json.",
         "--method doremi (Xie et al., NeurIPS 2023): trains a reference model on",
         "--reference-policy (round-1/reference), optionally scores every training block with",
         "it (--precompute: round-1/reference-table), trains a proxy of the same size with Group",
@@ -60,11 +62,11 @@ public final class FitCommand implements Callable<Integer> {
   TrainerSettings settings;
 
   @Option(names = "--proxy-fraction", description = "velocitune: share of the full run's steps "
-      + "the proxy trains, in (0, 1] (default 0.2)")
+      + "the longest proxy trains, in (0, 1] (default 0.2)")
   Double proxyFraction;
 
-  @Option(names = "--fit-points", description = "velocitune: held-out measurements in the proxy "
-      + "run, >= 4 (default 8)")
+  @Option(names = "--fit-points", description = "velocitune: proxy runs (fit points), >= 4; the "
+      + "extrapolation check needs 5 (default 5)")
   Integer fitPoints;
 
   @Option(names = "--policy-config", paramLabel = "JSON", description = "extra keys of the "
@@ -141,7 +143,7 @@ public final class FitCommand implements Callable<Integer> {
     refuse("--rounds", rounds, "doremi");
     refuse("--precompute", precompute ? Boolean.TRUE : null, "doremi");
     VelocituneWorkflow w = new VelocituneWorkflow(c, out, config, extra,
-        proxyFraction == null ? 0.2 : proxyFraction, fitPoints == null ? 8 : fitPoints,
+        proxyFraction == null ? 0.2 : proxyFraction, fitPoints == null ? 5 : fitPoints,
         startFrom, print);
     w.claim(mode);
     w.runMissing(train ? Stage.TRAIN : Stage.FIT);

@@ -30,6 +30,11 @@ import java.util.Set;
  * the simplex {@code β ← normalise(β ⊙ exp(η·a))} (scores optionally normalised by the gradient
  * norms and clipped, as DoGE does; optionally smoothed toward uniform), and an exponential moving
  * average {@code β̄ ← λ·β̄ + (1−λ)·β} that the batches are drawn from (docs/algorithms.md §3).
+ * {@code emaForm} says where the average acts: {@code sampler} (the default) keeps the raw
+ * {@code β} as the state the next step starts from and only draws from {@code β̄}; {@code state}
+ * starts the next step from {@code β̄}, {@code β ← normalise(β̄ ⊙ exp(η·a))}, so the average damps
+ * the trajectory itself, as in the paper's Algorithm 1 where the smoothed weights are the
+ * iterate.
  *
  * <p>With {@code basis} distributions {@code P_1..P_m} (fixed mixtures over many fine-grained
  * domains) the update runs over the {@code m} bases and the domain mixture is {@code q = Σ_j
@@ -46,6 +51,7 @@ public final class DgaPolicy extends AbstractMixingPolicy {
   private final double clip;
   private final double smoothing;
   private final double ema;
+  private final boolean emaIsState;
   private final boolean gram;
   private final List<Mixture> probes;
 
@@ -62,6 +68,7 @@ public final class DgaPolicy extends AbstractMixingPolicy {
     this.clip = config.get(Provider.CLIP);
     this.smoothing = config.get(Provider.SMOOTHING);
     this.ema = config.get(Provider.EMA);
+    this.emaIsState = config.get(Provider.EMA_FORM).equals("state");
     this.gram = config.get(Provider.GRAM);
     this.probes = List.copyOf(probes);
     this.beta = start.clone();
@@ -103,7 +110,7 @@ public final class DgaPolicy extends AbstractMixingPolicy {
     double[] next = new double[m];
     for (int j = 0; j < m; j++) {
       double s = clip > 0 ? Math.max(-clip, Math.min(clip, a[j])) : a[j];
-      next[j] = Math.log(beta[j]) + learningRate * s;
+      next[j] = Math.log(emaIsState ? averaged[j] : beta[j]) + learningRate * s;
     }
     double max = java.util.Arrays.stream(next).max().orElse(0);
     double sum = 0;
@@ -176,6 +183,10 @@ public final class DgaPolicy extends AbstractMixingPolicy {
     static final ConfigKey<Double> EMA = ConfigKey.number("ema", 0.5,
         "λ of the moving average of weights that batches are drawn from; 0 = none "
             + "(docs/dga-knob-sweep.md)", v -> v >= 0 && v < 1, "in [0, 1)");
+    static final ConfigKey<String> EMA_FORM = ConfigKey.choice("emaForm", "sampler",
+        "where the moving average acts: 'sampler' = only the batches are drawn from it, the "
+            + "next update starts from the raw weights; 'state' = the next update starts from "
+            + "the averaged weights", "sampler", "state");
     static final ConfigKey<Boolean> GRAM = ConfigKey.bool("fullGram", false,
         "also ask the trainer for the probes' full Gram matrix (reported, not used)");
     static final ConfigKey<String> INITIAL = ConfigKey.choice("initialWeights", "proportional",
@@ -208,8 +219,8 @@ public final class DgaPolicy extends AbstractMixingPolicy {
       super(NAME,
           "DGA (Fan, Grangier and Ablin, 2024): exponentiated-gradient mixture toward a target"
           + " set from gradient alignment, with a moving average; optional basis distributions.",
-          List.of(UPDATE_EVERY, LEARNING_RATE, NORMALISE, CLIP, SMOOTHING, EMA, GRAM, INITIAL,
-              BASIS), Provider::make);
+          List.of(UPDATE_EVERY, LEARNING_RATE, NORMALISE, CLIP, SMOOTHING, EMA, EMA_FORM, GRAM,
+              INITIAL, BASIS), Provider::make);
     }
 
     private static MixingPolicy make(String name, PolicyContext context,

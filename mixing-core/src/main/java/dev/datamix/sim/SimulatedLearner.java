@@ -60,6 +60,8 @@ public final class SimulatedLearner {
   private final long seed;
 
   private final double[] tokens;
+  private final double[] progress;
+  private final RateEffect rate;
   private final int[][] visits;
 
   SimulatedLearner(SimulatedLearnerBuilder b) {
@@ -100,6 +102,8 @@ public final class SimulatedLearner {
     memorisation = b.memorisation;
     seed = b.seed;
     tokens = new double[k];
+    progress = new double[k];
+    rate = b.rate;
     visits = new int[k][];
     for (int d = 0; d < k; d++) {
       long blocks = domains.get(d).blocks();
@@ -128,6 +132,8 @@ public final class SimulatedLearner {
     memorisation = o.memorisation;
     seed = o.seed;
     tokens = o.tokens.clone();
+    progress = o.progress.clone();
+    rate = o.rate.copy();
     visits = new int[o.visits.length][];
     for (int d = 0; d < visits.length; d++) {
       visits[d] = o.visits[d] == null ? null : o.visits[d].clone();
@@ -197,13 +203,14 @@ public final class SimulatedLearner {
   private double effectiveTokens(int i) {
     double e = 0;
     for (int j = 0; j < tokens.length; j++) {
-      e += transfer[i][j] * tokens[j];
+      e += transfer[i][j] * progress[j];
     }
     return e;
   }
 
   private double reducible(int i) {
-    return amplitude[i] * Math.pow(1 + effectiveTokens(i) / tokenScale, -exponent[i]);
+    return rate.annealFactor() * amplitude[i]
+        * Math.pow(1 + effectiveTokens(i) / tokenScale, -exponent[i]);
   }
 
   private double slope(int i) {
@@ -213,13 +220,19 @@ public final class SimulatedLearner {
 
   /** Held-out loss per domain without noise: {@code E_i + R_i}. */
   public double[] expectedHeldOutLoss() {
-    return heldOutLossAfter(tokens);
+    double[] l = new double[tokens.length];
+    for (int i = 0; i < l.length; i++) {
+      l[i] = irreducible[i] + reducible(i);
+    }
+    return l;
   }
 
   /**
    * The held-out loss per domain, without noise, of a fresh learner after {@code tokens_j} tokens
    * of each domain: with {@code tokens = r·N}, the final loss of the static mix {@code r} over
-   * {@code N} tokens, so a budget's optimal static mix is computable (the mixing-law tests).
+   * {@code N} tokens, so a budget's optimal static mix is computable (the mixing-law tests). It
+   * ignores a learning-rate schedule ({@link SimulatedLearnerBuilder#learningRate}): a constant
+   * rate.
    */
   public double[] heldOutLossAfter(double[] tokensPerDomain) {
     if (tokensPerDomain.length != tokens.length || !(Arrays.stream(tokensPerDomain).min()
@@ -259,13 +272,14 @@ public final class SimulatedLearner {
    */
   public double targetLoss() {
     Target t = requireTarget();
-    return t.irreducible + t.amplitude * Math.pow(1 + targetTokens(t) / tokenScale, -t.exponent);
+    return t.irreducible + rate.annealFactor() * t.amplitude
+        * Math.pow(1 + targetTokens(t) / tokenScale, -t.exponent);
   }
 
   private double targetTokens(Target t) {
     double e = 0;
     for (int j = 0; j < tokens.length; j++) {
-      e += t.transfer[j] * tokens[j];
+      e += t.transfer[j] * progress[j];
     }
     return e;
   }
@@ -364,8 +378,10 @@ public final class SimulatedLearner {
     }
     float[] u = new float[n];
     weights.perBlock(doms, n, u);
+    double perToken = rate.train(batch.step());
     for (int j = 0; j < n; j++) {
       tokens[doms[j]] += (double) blockLength * u[j];
+      progress[doms[j]] += (double) blockLength * u[j] * perToken;
       if (visits[doms[j]] != null) {
         visits[doms[j]][(int) blocks[j]]++;
       }

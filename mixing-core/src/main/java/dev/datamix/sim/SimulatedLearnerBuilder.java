@@ -14,6 +14,7 @@ public final class SimulatedLearnerBuilder {
   double alignmentNoise;
   double difficultySpread;
   double memorisation = 1.0;
+  RateEffect rate = RateEffect.none();
   long seed;
 
   SimulatedLearnerBuilder() {}
@@ -107,6 +108,26 @@ public final class SimulatedLearnerBuilder {
       throw new IllegalArgumentException("memorisation must be in (0, 1], got " + rho);
     }
     memorisation = rho;
+    return this;
+  }
+
+  /**
+   * A learning-rate schedule the learner trains under ({@link RateEffect}): a token at step
+   * {@code t} makes {@code schedule(t)/peak} tokens of progress, and the reducible loss is scaled
+   * by {@code 1 − annealGain·(1 − η_t/η_max)}. Without it the rate is constant.
+   *
+   * @param schedule the rate per step
+   * @param peak the rate at which a token counts as one, {@code > 0}
+   * @param annealGain share of the reducible loss a full anneal removes, in {@code [0, 1)}
+   */
+  public SimulatedLearnerBuilder learningRate(dev.datamix.schedule.LearningRateSchedule schedule,
+      double peak, double annealGain) {
+    checkPositive("peak", peak);
+    if (!(annealGain >= 0 && annealGain < 1)) {
+      throw new IllegalArgumentException("annealGain must be in [0, 1), got " + annealGain);
+    }
+    rate = new RateEffect(java.util.Objects.requireNonNull(schedule, "schedule"), peak,
+        annealGain);
     return this;
   }
 

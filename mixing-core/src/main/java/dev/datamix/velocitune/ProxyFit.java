@@ -15,7 +15,10 @@ import java.util.Map;
 /**
  * Velocitune's target losses from a proxy run: per domain, the held-out losses recorded at several
  * token counts are fitted with {@code L(D) = E + B/D^β} and extrapolated to the tokens the domain
- * will see in the full run ({@code budget × w0_i}, the initial mixture's share).
+ * will see in the full run ({@code budget × w0_i}, the initial mixture's share). The points
+ * should be the final losses of proxy runs each trained to the end of its own schedule ({@link
+ * ProxyRuns}): a point read mid-run sits above the annealed loss the full run ends at, and a
+ * point read at a proxy's anneal looks like saturation to the fit.
  *
  * @see <a href="https://arxiv.org/abs/2411.14318">Luo et al., Velocitune: A Velocity-based Dynamic
  *     Domain Reweighting Method for Continual Pre-training, ACL 2025</a>
@@ -60,24 +63,86 @@ public final class ProxyFit {
 
   /**
    * Target loss per domain: each fit extrapolated to {@code budgetTokens × initial(domain)}.
-   * A flagged fit falls back to the fit's value at the last proxy point (no further gain assumed),
-   * and the fallback is reported in {@code notes}.
+   *
+   * <p>A flagged fit cannot be trusted to extrapolate, and the fallback must not freeze the
+   * domain: a target above what the run reaches gives it velocity 0 for the rest of the run
+   * (the old fallback, the last proxy loss, did exactly that, since the full run trains longer
+   * than any proxy). The fallback is the pure power law {@code B·D^(−β)} through the domain's
+   * points (least squares in log–log, {@code E = 0}) at the domain's full-run tokens: any curve
+   * with a floor {@code E > 0} through the same points bends above it, so a run is not expected
+   * to pass it. A domain whose proxy loss never fell ({@code β ≤ 0}) gets target 0, whose
+   * velocity {@code ℓ_t/ℓ_0} never reaches 0 either. Each fallback is reported in {@code notes}.
    */
   public static Map<String, Double> targets(Map<String, DataScalingFit> fits, Mixture initial,
       double budgetTokens, Map<String, List<double[]>> proxyPoints, List<String> notes) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (Map.Entry<String, DataScalingFit> e : fits.entrySet()) {
       DataScalingFit f = e.getValue();
-      double tokens = budgetTokens * initial.weight(e.getKey());
+      double tokens = Math.max(1, budgetTokens * initial.weight(e.getKey()));
       if (f.flagged()) {
-        List<double[]> ps = proxyPoints.get(e.getKey());
-        double last = ps.get(ps.size() - 1)[1];
-        out.put(e.getKey(), last);
-        notes.add(String.format(Locale.ROOT, "domain '%s': fit flagged (%s); target = last proxy "
-            + "loss %.4f", e.getKey(), f.flag(), last));
+        double[] law = powerLaw(proxyPoints.get(e.getKey()));
+        double target = law[1] > 0 ? law[0] * Math.pow(tokens, -law[1]) : 0;
+        out.put(e.getKey(), target);
+        notes.add(String.format(Locale.ROOT, "domain '%s': fit flagged (%s); target = %s %.4f",
+            e.getKey(), f.flag(), law[1] > 0 ? String.format(Locale.ROOT,
+                "pure power law %.4g·D^-%.4f at %.0f tokens =", law[0], law[1], tokens)
+                : "0 (the proxy loss never fell):", target));
       } else {
-        out.put(e.getKey(), f.predict(Math.max(tokens, 1)));
+        out.put(e.getKey(), f.predict(tokens));
       }
+    }
+    return out;
+  }
+
+  /** {@code [B, β]} of {@code L = B·D^(−β)} fitted in log–log to the points with D, L > 0. */
+  static double[] powerLaw(List<double[]> points) {
+    List<double[]> ps = points.stream().filter(p -> p[0] > 0 && p[1] > 0).toList();
+    if (ps.size() < 2) {
+      return new double[] {0, 0};
+    }
+    double mx = 0;
+    double my = 0;
+    for (double[] p : ps) {
+      mx += Math.log(p[0]) / ps.size();
+      my += Math.log(p[1]) / ps.size();
+    }
+    double sxy = 0;
+    double sxx = 0;
+    for (double[] p : ps) {
+      double dx = Math.log(p[0]) - mx;
+      sxy += dx * (Math.log(p[1]) - my);
+      sxx += dx * dx;
+    }
+    if (sxx == 0) {
+      return new double[] {0, 0};
+    }
+    double beta = -sxy / sxx;
+    return new double[] {Math.exp(my + beta * mx), beta};
+  }
+
+  /**
+   * How well the fits extrapolate: per domain, the law fitted without its largest-token point,
+   * predicting that point ({@code [tokens, observed, predicted]}; predicted is NaN when the
+   * reduced fit fails or is flagged, and when a domain has fewer than 5 points: the reduced fit
+   * needs 4).
+   */
+  public Map<String, double[]> extrapolationCheck(ScalingLawFitter fitter) {
+    Map<String, double[]> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<double[]>> e : points.entrySet()) {
+      List<double[]> ps = new ArrayList<>(e.getValue().stream().filter(p -> p[0] > 0).toList());
+      ps.sort((x, y) -> Double.compare(x[0], y[0]));
+      double[] last = ps.remove(ps.size() - 1);
+      double predicted = Double.NaN;
+      try {
+        DataScalingFit f = fitter.fitData(ps.stream().mapToDouble(p -> p[0]).toArray(),
+            ps.stream().mapToDouble(p -> p[1]).toArray());
+        if (!f.flagged()) {
+          predicted = f.predict(last[0]);
+        }
+      } catch (IllegalArgumentException ex) {
+        // too few points for the reduced fit: reported as NaN
+      }
+      out.put(e.getKey(), new double[] {last[0], last[1], predicted});
     }
     return out;
   }

@@ -14,6 +14,8 @@ import dev.datamix.policy.PolicyContext;
 import dev.datamix.policy.PolicyRegistry;
 import dev.datamix.run.DataMixer;
 import dev.datamix.sampler.SamplerOptions;
+import dev.datamix.signal.DoubleVector;
+import dev.datamix.signal.Observation;
 import dev.datamix.sim.SimulatedLearner;
 import dev.datamix.sim.Simulation;
 import dev.datamix.state.Json;
@@ -97,6 +99,44 @@ class DgaPolicyTest {
         5);
     assertTrue(with < without / 3, "mean weight change per update: without EMA " + without
         + ", with EMA " + with);
+  }
+
+  /** Two updates by hand: where the second one starts is all that differs between the forms. */
+  @Test
+  void theEmaFormSaysWhereTheNextUpdateStarts() {
+    List<dev.datamix.mixture.Domain> ds = List.of(dev.datamix.mixture.Domain.ofBlocks("a", 10, 4),
+        dev.datamix.mixture.Domain.ofBlocks("b", 10, 4));
+    String base = "{\"updateEvery\": 1, \"learningRate\": 1, \"normaliseScores\": false, "
+        + "\"clip\": 0, \"smoothing\": 0, \"ema\": 0.5, \"initialWeights\": \"uniform\", ";
+    double[][] scores = {{1, 0}, {0, 1}};
+    double[] expectSampler = new double[2];
+    double[] expectState = new double[2];
+    // sampler form: raw β1 = softmax(log(.5,.5) + (1,0)); β2 = softmax(log β1 + (0,1)) = (.5,.5)
+    double b1a = Math.E / (Math.E + 1);
+    double[] avg1 = {0.5 * 0.5 + 0.5 * b1a, 0.5 * 0.5 + 0.5 * (1 - b1a)};
+    expectSampler[0] = 0.5 * avg1[0] + 0.5 * 0.5;
+    expectSampler[1] = 0.5 * avg1[1] + 0.5 * 0.5;
+    // state form: β2 = softmax(log avg1 + (0,1))
+    double za = avg1[0];
+    double zb = avg1[1] * Math.E;
+    expectState[0] = 0.5 * avg1[0] + 0.5 * za / (za + zb);
+    expectState[1] = 0.5 * avg1[1] + 0.5 * zb / (za + zb);
+    for (String form : List.of("sampler", "state")) {
+      DgaPolicy p = (DgaPolicy) REGISTRY.create("dga", PolicyContext.of(ds, 1),
+          Json.parse(base + "\"emaForm\": \"" + form + "\"}"));
+      for (int t = 0; t < 2; t++) {
+        p.signalsFor(t);
+        p.observe(new Observation.GradientAlignment(t, DoubleVector.of(scores[t]),
+            DoubleVector.of(1, 1), 1, DoubleVector.empty()));
+      }
+      double[] expected = form.equals("sampler") ? expectSampler : expectState;
+      assertEquals(expected[0], p.averagedWeights()[0], 1e-12, form);
+      assertEquals(expected[1], p.averagedWeights()[1], 1e-12, form);
+    }
+    assertTrue(Math.abs(expectSampler[0] - expectState[0]) > 0.01, "the forms differ");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> REGISTRY.create("dga",
+        PolicyContext.of(ds, 1), Json.parse("{\"emaForm\": \"iterate\"}"))).getMessage()
+        .contains("emaForm"));
   }
 
   @Test

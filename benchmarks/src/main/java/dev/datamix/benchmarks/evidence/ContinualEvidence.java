@@ -1,19 +1,19 @@
 package dev.datamix.benchmarks.evidence;
 
-import dev.datamix.report.Chart;
-import dev.datamix.shootout.Shootout;
-import dev.datamix.shootout.ShootoutReport;
-import dev.datamix.shootout.ShootoutSpec;
-
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.Corpus;
 import dev.datamix.corpus.Split;
 import dev.datamix.djl.train.MixingTrainer;
+import dev.datamix.djl.train.MixingTrainerBuilder;
 import dev.datamix.djl.train.TrainingConfig;
+import dev.datamix.report.Chart;
+import dev.datamix.run.RunDirectory;
 import dev.datamix.schedule.LearningRateSchedule;
-import dev.datamix.schedule.Schedules;
+import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.Json;
+import dev.datamix.stats.MeanAndSpread;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,136 +24,154 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Continual pre-training on real text: phase A (English prose) then phase B (code), each of
- * {@code steps} steps, under rewarm/redecay with replay 0, 1, 5, 25%, a constant low rate without
- * rewarm, the infinite schedule (with 5% replay), and a run from scratch on A ∪ B for the combined
- * budget. Reports held-out loss on A and on B at the end, and forgetting (the rise of A's loss
- * during B), with loss-curve plots.
+ * Continual pre-training on real text, in the regime the replay and rewarm claims are made for
+ * (Ibrahim et al., 2024): phase A (English prose) is trained once for {@code --steps-a} steps to
+ * the end of its cosine and shared as a checkpoint; phase B (code) then continues from it for
+ * {@code --steps-b} steps with a rewarmed, redecayed rate and a fresh optimizer, at each replay
+ * fraction of {@code --replays}, with the exact per-batch allocation and (for replay &gt; 0) the
+ * i.i.d. one; the union A ∪ B is trained from scratch for the combined budget. Every run of
+ * phase B and the union runs over {@code --seeds}. Reports held-out loss on A and B at the end
+ * and forgetting on A (its rise during B), as mean ± sd over seeds, and the loss curves.
  *
- * <p>Usage: {@code ContinualEvidence --corpus DIR --out DIR [--steps N] [--seed S]}.
+ * <p>Runs finished earlier (their {@code result.json}) are kept, so an interrupted harness
+ * continues. Usage: {@code ContinualEvidence --corpus DIR --out DIR [--steps-a N] [--steps-b N]
+ * [--seeds 1,2] [--replays 0,0.05,0.25]}.
  */
 public final class ContinualEvidence {
   private static final List<String> A = List.of("prose", "bible", "sotu");
   private static final List<String> B = List.of("code_python", "code_java");
   private static final double PEAK = 2e-3;
   private static final double MIN = 2e-4;
+  private static final int EVAL_BLOCKS = 256;
+  private static final int CURVE_POINTS = 5;
 
   private ContinualEvidence() {}
 
-  /** Runs the variants and writes {@code report.md} and plots. */
+  /** Runs what is missing and writes {@code report.md} and plots. */
   public static void main(String[] args) throws IOException {
     EvidenceArgs a = new EvidenceArgs(args);
     Path corpusDir = Path.of(a.require("--corpus"));
     Path out = Path.of(a.require("--out"));
-    long steps = Long.parseLong(a.get("--steps", "400"));
-    long seed = Long.parseLong(a.get("--seed", "1"));
-    long total = 2 * steps;
-    Files.createDirectories(out);
-    LearningRateSchedule rewarm = Schedules.rewarmRedecay(new long[] {0, steps}, total, PEAK,
-        0.01, MIN);
-    LearningRateSchedule constantLow = Schedules.sequence(List.of(
-        new Schedules.Segment(0, LearningRateSchedule.warmupCosine(PEAK, steps / 50, steps,
-            MIN)),
-        new Schedules.Segment(steps, LearningRateSchedule.constant(MIN))));
-    LearningRateSchedule infinite = Schedules.infinite(PEAK, 0.55 * PEAK, MIN, steps / 20,
-        steps * 9 / 20, Schedules.Cooldown.INVERSE_SQRT, 8, total - steps / 4, steps / 4,
-        Schedules.Anneal.EXPONENTIAL);
-    LearningRateSchedule union = LearningRateSchedule.warmupCosine(PEAK, total / 100, total, MIN);
-    List<Object[]> variants = List.of(
-        new Object[] {"rewarm, replay 0%", plan(steps, 0, true), rewarm},
-        new Object[] {"rewarm, replay 1%", plan(steps, 0.01, true), rewarm},
-        new Object[] {"rewarm, replay 5%", plan(steps, 0.05, true), rewarm},
-        new Object[] {"rewarm, replay 25%", plan(steps, 0.25, true), rewarm},
-        new Object[] {"constant low LR, no rewarm", plan(steps, 0, false), constantLow},
-        new Object[] {"infinite, replay 5%", plan(steps, 0.05, false), infinite},
-        new Object[] {"union A ∪ B from scratch", Json.parse("{\"policy\": \"proportional\"}"),
-            union});
-    List<String> rows = new ArrayList<>();
-    Map<String, double[][]> curvesA = new LinkedHashMap<>();
-    Map<String, double[][]> curvesB = new LinkedHashMap<>();
-    try (Corpus corpus = Corpus.open(corpusDir)) {
-      for (Object[] v : variants) {
-        String label = (String) v[0];
-        ObjectNode cfg = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": " + total
-            + ", \"seed\": " + seed + ", \"evalBlocksPerDomain\": 32}");
-        ArrayNode td = cfg.putArray("trainDomains");
-        A.forEach(td::add);
-        B.forEach(td::add);
-        Path dir = out.resolve("runs").resolve(label.replaceAll("[^A-Za-z0-9]+", "-"));
-        int points = 8;
-        double[][] ca = new double[2][points + 1];
-        double[][] cb = new double[2][points + 1];
-        try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
-            .setPolicy((com.fasterxml.jackson.databind.JsonNode) v[1])
-            .optConfig(TrainingConfig.fromJson(cfg))
-            .optSchedule((LearningRateSchedule) v[2]).setRunDirectory(dir)
-            .overwrite() // the harness's own run, redone on every call
-            .build()) {
-          double[] endOfA = null;
-          for (int k = 0; k <= points; k++) {
-            if (k > 0) {
-              t.runSteps(total * k / points);
-            }
-            double[] m = means(t, corpus);
-            ca[0][k] = t.tokensSeen();
-            ca[1][k] = m[0];
-            cb[0][k] = t.tokensSeen();
-            cb[1][k] = m[1];
-            if (t.step() == steps) {
-              endOfA = m;
-            }
-          }
-          double[] end = means(t, corpus);
-          rows.add(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %+.4f |", label,
-              end[0], end[1], (end[0] + end[1]) / 2,
-              endOfA == null ? Double.NaN : end[0] - endOfA[0]));
-          System.err.println(rows.get(rows.size() - 1));
-        }
-        curvesA.put(label, ca);
-        curvesB.put(label, cb);
-      }
+    long stepsA = Long.parseLong(a.get("--steps-a", "1000"));
+    long stepsB = Long.parseLong(a.get("--steps-b", "1000"));
+    List<Long> seeds = a.has("--seeds") ? a.seeds() : List.of(1L, 2L);
+    List<Double> replays = new ArrayList<>();
+    for (String r : a.get("--replays", "0,0.05,0.25").split(",")) {
+      replays.add(Double.parseDouble(r.strip()));
     }
-    Chart.lines(out.resolve("plots/loss-A"), "Held-out loss on A (English prose)", "tokens",
-        "bits per byte", curvesA);
-    Chart.lines(out.resolve("plots/loss-B"), "Held-out loss on B (code)", "tokens",
-        "bits per byte", curvesB);
-    List<String> md = new ArrayList<>();
-    md.add("# Continual pre-training: rewarm, redecay, replay, infinite schedules");
-    md.add("");
-    md.add(String.format(Locale.ROOT, "Phase A = %s, then phase B = %s, %d steps each × 16 "
-        + "blocks of 128 bytes, the default tiny model, seed %d; η_max = %.0e, η_min = %.0e. "
-        + "Held-out (test) **bits per byte**, mean over each group's domains. Forgetting = A's "
-        + "loss at the end of B minus A's loss at the end of A. Produced by "
-        + "`benchmarks/run-continual.sh`.", A, B, steps, seed, PEAK, MIN));
-    md.add("");
-    md.add("| run | A at end | B at end | mean | forgetting on A |");
-    md.add("|---|---:|---:|---:|---:|");
-    md.addAll(rows);
-    md.add("");
-    md.add("The union run trains on A ∪ B (proportional) for the combined budget from scratch, "
-        + "so it has no \"end of A\"; its forgetting is not defined.");
-    md.add("");
-    md.add("![A](plots/loss-A.png)");
-    md.add("![B](plots/loss-B.png)");
-    Files.writeString(out.resolve("report.md"), String.join("\n", md) + "\n");
-    System.out.println("wrote " + out.resolve("report.md"));
+    Files.createDirectories(out);
+    Map<String, List<JsonNode>> results = new LinkedHashMap<>();
+    try (Corpus corpus = Corpus.open(corpusDir)) {
+      Path phaseA = out.resolve("runs/phase-A");
+      JsonNode endOfA = run(corpus, phaseA, proportional(), A, stepsA, 1, "random", null);
+      for (double replay : replays) {
+        for (String allocation : replay > 0 ? List.of("exact", "random") : List.of("exact")) {
+          String label = String.format(Locale.ROOT, "B, replay %.0f%%, %s", replay * 100,
+              allocation);
+          for (long seed : seeds) {
+            Path dir = out.resolve("runs").resolve(slug(label) + "-s" + seed);
+            results.computeIfAbsent(label, k -> new ArrayList<>()).add(run(corpus, dir,
+                replayMix(corpus, replay), union(), stepsB, seed, allocation, phaseA));
+          }
+        }
+      }
+      for (long seed : seeds) {
+        results.computeIfAbsent("union A ∪ B from scratch", k -> new ArrayList<>()).add(run(
+            corpus, out.resolve("runs/union-s" + seed), proportional(), union(), stepsA + stepsB,
+            seed, "random", null));
+      }
+      write(out, stepsA, stepsB, seeds, endOfA, results);
+    }
   }
 
-  private static com.fasterxml.jackson.databind.JsonNode plan(long steps, double replay,
-      boolean reset) {
+  private static List<String> union() {
+    List<String> all = new ArrayList<>(A);
+    all.addAll(B);
+    return all;
+  }
+
+  private static JsonNode proportional() {
+    return Json.parse("{\"policy\": \"proportional\"}");
+  }
+
+  /**
+   * Phase B's mix: {@code (1 − x)} of each batch from B in proportion to B's tokens and {@code x}
+   * from A in proportion to A's, as the {@code continual} policy builds it.
+   */
+  private static JsonNode replayMix(Corpus corpus, double replay) {
     ObjectNode spec = Json.object();
-    spec.put("policy", "continual");
-    ArrayNode phases = spec.putObject("config").putArray("phases");
-    ObjectNode pa = phases.addObject().put("name", "A").put("steps", steps);
-    A.forEach(pa.putArray("domains")::add);
-    ObjectNode pb = phases.addObject().put("name", "B").put("steps", steps)
-        .put("replay", replay).put("resetOptimizer", reset);
-    B.forEach(pb.putArray("domains")::add);
+    spec.put("policy", "explicit");
+    ObjectNode w = spec.putObject("config").putObject("weights");
+    put(w, corpus, B, 1 - replay);
+    put(w, corpus, A, replay);
     return spec;
   }
 
-  /** Mean test bits/byte over A's and over B's domains. */
-  private static double[] means(MixingTrainer t, Corpus corpus) {
+  private static void put(ObjectNode w, Corpus corpus, List<String> group, double share) {
+    double total = 0;
+    for (String d : group) {
+      total += corpus.domains(Split.TRAIN).get(corpus.domainIndex(d)).tokens();
+    }
+    for (String d : group) {
+      w.put(d, share * corpus.domains(Split.TRAIN).get(corpus.domainIndex(d)).tokens() / total);
+    }
+  }
+
+  /** One run, or the result it left: its curve of (tokens, mean A, mean B) and final means. */
+  private static JsonNode run(Corpus corpus, Path dir, JsonNode policy, List<String> domains,
+      long steps, long seed, String allocation, Path initialWeights) throws IOException {
+    Path resultFile = dir.resolve("evidence-result.json");
+    if (Files.exists(resultFile)) {
+      return Json.read(resultFile);
+    }
+    ObjectNode cfg = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": " + steps
+        + ", \"seed\": " + seed + ", \"evalBlocksPerDomain\": " + EVAL_BLOCKS
+        + ", \"allocation\": \"" + allocation + "\", \"warmupSteps\": " + warmup(steps)
+        + ", \"peakLr\": " + PEAK + ", \"minLr\": " + MIN + "}");
+    ArrayNode td = cfg.putArray("trainDomains");
+    union().forEach(td::add); // A's domains are evaluated in every run
+    if (domains.size() < union().size()) {
+      ObjectNode w = Json.object();
+      w.put("policy", "explicit");
+      ObjectNode weights = w.putObject("config").putObject("weights");
+      put(weights, corpus, domains, 1);
+      put(weights, corpus, B, 0);
+      policy = w;
+    }
+    MixingTrainerBuilder b = MixingTrainer.builder().setCorpus(corpus).setPolicy(policy)
+        .optConfig(TrainingConfig.fromJson(cfg))
+        .optSchedule(LearningRateSchedule.warmupCosine(PEAK, warmup(steps), steps, MIN))
+        .setRunDirectory(dir).overwrite(); // a run without its result is redone
+    if (initialWeights != null) {
+      b.optInitialWeights(initialWeights);
+    }
+    ObjectNode result = Json.object();
+    ArrayNode curve = result.putArray("curve");
+    try (MixingTrainer t = b.build()) {
+      for (int k = 0; k <= CURVE_POINTS; k++) {
+        if (k > 0) {
+          t.runSteps(steps * k / CURVE_POINTS);
+        }
+        double[] m = means(t);
+        curve.addArray().add(t.tokensSeen()).add(m[0]).add(m[1]);
+      }
+      t.saveCheckpoint();
+    }
+    JsonNode last = curve.get(CURVE_POINTS);
+    result.put("a", last.get(1).asDouble()).put("b", last.get(2).asDouble());
+    result.set("weights", policy);
+    AtomicFiles.writeString(resultFile, Json.write(result));
+    System.err.printf(Locale.ROOT, "%s: A %.4f, B %.4f%n", dir.getFileName(),
+        result.get("a").asDouble(), result.get("b").asDouble());
+    return result;
+  }
+
+  private static long warmup(long steps) {
+    return Math.max(1, steps / 100);
+  }
+
+  /** Mean held-out bits/byte over A's and over B's domains, on fixed test blocks. */
+  private static double[] means(MixingTrainer t) {
     double[] nats = t.evaluate(Split.TEST);
     double sa = 0;
     double sb = 0;
@@ -166,5 +184,73 @@ public final class ContinualEvidence {
       }
     }
     return new double[] {sa, sb};
+  }
+
+  private static void write(Path out, long stepsA, long stepsB, List<Long> seeds, JsonNode endOfA,
+      Map<String, List<JsonNode>> results) throws IOException {
+    double aAfterA = endOfA.get("a").asDouble();
+    List<String> md = new ArrayList<>();
+    md.add("# Continual pre-training: replay and rewarm from a shared phase-A checkpoint");
+    md.add("");
+    md.add(String.format(Locale.ROOT, "Phase A = %s, trained once for %d steps (proportional, "
+        + "cosine %.0e → %.0e, seed 1) and shared as a checkpoint; it ends at A %.4f, B %.4f "
+        + "bits/byte. Phase B = %s for %d steps from that checkpoint: fresh AdamW, rate rewarmed "
+        + "over 1%% of the steps and redecayed by cosine, replay x%% of each batch from A "
+        + "(proportional within each group). The union trains A ∪ B (proportional) from scratch "
+        + "for %d steps. 16 blocks of 128 bytes per step, the default tiny model, seeds %s. "
+        + "Held-out **bits per byte** on %d fixed test blocks per domain, mean over each "
+        + "group's domains, mean ± sd over seeds. Forgetting = A at the end of B minus A at the "
+        + "end of phase A. `exact` gives every batch the mix's counts within one block per "
+        + "domain; `random` draws each block's domain i.i.d. Produced by "
+        + "`benchmarks/run-continual.sh`.", A, stepsA, PEAK, MIN, aAfterA,
+        endOfA.get("b").asDouble(), B, stepsB, stepsA + stepsB, seeds, EVAL_BLOCKS));
+    md.add("");
+    md.add("| run | A at end | B at end | mean | forgetting on A |");
+    md.add("|---|---:|---:|---:|---:|");
+    Map<String, double[][]> curvesA = new LinkedHashMap<>();
+    Map<String, double[][]> curvesB = new LinkedHashMap<>();
+    for (Map.Entry<String, List<JsonNode>> e : results.entrySet()) {
+      List<Double> as = new ArrayList<>();
+      List<Double> bs = new ArrayList<>();
+      List<Double> mean = new ArrayList<>();
+      List<Double> forget = new ArrayList<>();
+      for (JsonNode r : e.getValue()) {
+        as.add(r.get("a").asDouble());
+        bs.add(r.get("b").asDouble());
+        mean.add((r.get("a").asDouble() + r.get("b").asDouble()) / 2);
+        forget.add(r.get("a").asDouble() - aAfterA);
+      }
+      boolean isUnion = e.getKey().startsWith("union");
+      md.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", e.getKey(),
+          MeanAndSpread.of(as).plain(4), MeanAndSpread.of(bs).plain(4),
+          MeanAndSpread.of(mean).plain(4), isUnion ? "—" : MeanAndSpread.of(forget).plain(4)));
+      JsonNode curve = e.getValue().get(0).get("curve");
+      double[][] ca = new double[2][curve.size()];
+      double[][] cb = new double[2][curve.size()];
+      double offset = isUnion ? 0 : endOfA.get("curve").get(CURVE_POINTS).get(0).asDouble();
+      for (int i = 0; i < curve.size(); i++) {
+        ca[0][i] = cb[0][i] = offset + curve.get(i).get(0).asDouble();
+        ca[1][i] = curve.get(i).get(1).asDouble();
+        cb[1][i] = curve.get(i).get(2).asDouble();
+      }
+      curvesA.put(e.getKey(), ca);
+      curvesB.put(e.getKey(), cb);
+    }
+    md.add("");
+    md.add("The union run has no end of phase A, so its forgetting is not defined. The curves "
+        + "(seed " + seeds.get(0) + ") count tokens from the start of phase A.");
+    md.add("");
+    Chart.lines(out.resolve("plots/loss-A"), "Held-out loss on A (English prose)", "tokens",
+        "bits per byte", curvesA);
+    Chart.lines(out.resolve("plots/loss-B"), "Held-out loss on B (code)", "tokens",
+        "bits per byte", curvesB);
+    md.add("![A](plots/loss-A.png)");
+    md.add("![B](plots/loss-B.png)");
+    Files.writeString(out.resolve("report.md"), String.join("\n", md) + "\n");
+    System.out.println("wrote " + out.resolve("report.md"));
+  }
+
+  private static String slug(String label) {
+    return label.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-+$", "");
   }
 }

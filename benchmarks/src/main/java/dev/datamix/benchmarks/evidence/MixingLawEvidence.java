@@ -91,7 +91,8 @@ public final class MixingLawEvidence {
         Math.max(1, steps / 12), "uniform");
     Path shoot = out.resolve("shootout");
     if (a.has("--baselines")) {
-      copyBaselines(Path.of(a.get("--baselines", "")), shoot, trainer, seeds);
+      ShootoutRuns.copy(Path.of(a.get("--baselines", "")), shoot, trainer,
+          PeersEvidence.BASELINES.stream().map(ShootoutSpec.Entry::label).toList(), seeds);
     }
     new Shootout(spec, shoot, System.err).command(command).run(
         Shootout.OUTPUT.resumeIfPresent(shoot)); // evidence harnesses continue by design
@@ -128,31 +129,6 @@ public final class MixingLawEvidence {
     Files.createDirectories(fitDir);
     fit.write(fitDir, result);
     return (ObjectNode) Json.read(fitDir.resolve("policy.json"));
-  }
-
-  private static void copyBaselines(Path from, Path shoot, ObjectNode trainer, List<Long> seeds)
-      throws IOException {
-    JsonNode theirs = Json.read(from.resolve("spec.json")).get("trainer");
-    if (!theirs.equals(trainer)) {
-      throw new IllegalArgumentException("--baselines " + from + " was trained with " + theirs
-          + ", not " + trainer);
-    }
-    for (String label : PeersEvidence.BASELINES.stream().map(ShootoutSpec.Entry::label)
-        .toList()) {
-      for (long seed : seeds) {
-        Path src = from.resolve("runs").resolve(label + "-s" + seed);
-        Path dst = shoot.resolve("runs").resolve(label + "-s" + seed);
-        if (!Files.exists(dst) && Files.exists(new RunDirectory(src).result())) {
-          Files.createDirectories(dst);
-          for (String f : List.of("result.json", "curve.jsonl", "metrics.jsonl")) {
-            if (Files.exists(src.resolve(f))) {
-              Files.copy(src.resolve(f), dst.resolve(f));
-            }
-          }
-          System.err.println("baseline " + label + " seed " + seed + " copied from " + src);
-        }
-      }
-    }
   }
 
   /** Writes {@link #COSTS} and the costs page. */

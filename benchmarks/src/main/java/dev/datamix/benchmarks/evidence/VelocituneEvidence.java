@@ -1,18 +1,20 @@
 package dev.datamix.benchmarks.evidence;
 
-import dev.datamix.shootout.Shootout;
-import dev.datamix.shootout.ShootoutReport;
-import dev.datamix.shootout.ShootoutSpec;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.Corpus;
+import dev.datamix.corpus.Split;
 import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
 import dev.datamix.djl.workflow.VelocituneWorkflow;
 import dev.datamix.run.RunDirectory;
+import dev.datamix.shootout.Shootout;
+import dev.datamix.shootout.ShootoutReport;
+import dev.datamix.shootout.ShootoutSpec;
+import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.Json;
+import dev.datamix.stats.MeanAndSpread;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +22,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Velocitune against static proportional and uniform mixes on a real corpus: the workflow's
- * initial, proxy and fit stages (seed 1) give the targets; a shoot-out runs the three policies
- * over the seeds; the report adds each domain's normalised velocity at the end, {@code
- * clamp((ℓ_end − ℓ_target)/(ℓ_start − ℓ_target), 0, 1)} on the test split.
+ * Velocitune in its paper's regime, continual pre-training (Luo et al., ACL 2025): a base model
+ * trained {@code --pretrain-steps} on other domains, then continued on {@code --domains} under
+ * four arms over the seeds — {@code proportional}; Velocitune with <b>oracle</b> targets (each
+ * domain's final validation loss in the seed-1 proportional run), which isolates the reweighting
+ * rule from the target fit; Velocitune with the workflow's targets (completed proxies, {@code
+ * VelocituneWorkflow}); and the static mix at that Velocitune run's average weights (the paper's
+ * ordering ablation) — plus {@code uniform}, the stratified baseline every shoot-out carries.
+ * Reports the shoot-out table and each arm's final normalised velocities against both target
+ * sets: worst domain and spread (max − min) over domains.
  *
  * <p>Usage: {@code VelocituneEvidence --corpus DIR --out DIR [--domains a,b,c] [--steps N]
- * [--seeds 1,2,3] [--update-every M]}; run through {@code benchmarks/run-velocitune.sh}.
+ * [--seeds 1,2,3] [--update-every M] [--pretrain-steps N] [--pretrain-domains a,b]}; run
+ * through {@code benchmarks/run-velocitune.sh}. Everything finished earlier is kept.
  */
 public final class VelocituneEvidence {
   private VelocituneEvidence() {}
@@ -36,133 +44,185 @@ public final class VelocituneEvidence {
     EvidenceArgs a = new EvidenceArgs(args);
     Path corpusDir = Path.of(a.require("--corpus"));
     Path out = Path.of(a.require("--out"));
-    String domains = a.get("--domains", "prose,code_python,email,techdocs,dictionary");
     long steps = Long.parseLong(a.get("--steps", "600"));
-    String seeds = a.get("--seeds", "1,2,3");
+    List<Long> seeds = a.seeds();
     long updateEvery = Long.parseLong(a.get("--update-every", "50"));
-    long pretrainSteps = Long.parseLong(a.get("--pretrain-steps", "0"));
+    long pretrainSteps = Long.parseLong(a.get("--pretrain-steps", "1500"));
     String pretrainDomains = a.get("--pretrain-domains", "bible,sotu,code_java");
-    ObjectNode trainer = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": " + steps
-        + ", \"warmupSteps\": 30, \"peakLr\": 0.002, \"minLr\": 0.0002, "
-        + "\"evalBlocksPerDomain\": 32, \"seed\": 1}");
-    ArrayNode train = trainer.putArray("trainDomains");
-    for (String d : domains.split(",")) {
-      train.add(d.strip());
-    }
+    ObjectNode trainer = a.realTextTrainer(steps);
+    trainer.put("evalBlocksPerDomain", 32);
     Files.createDirectories(out);
+    Path base = pretrainSteps > 0 ? out.resolve("pretrain") : null;
     JsonNode fits;
-    Path base = null;
     try (Corpus corpus = Corpus.open(corpusDir)) {
-      if (pretrainSteps > 0) {
-        // continual pre-training: a base model trained on other domains first
-        base = out.resolve("pretrain");
-        if (!new RunDirectory(base).hasCheckpoint()) {
-          ObjectNode pre = trainer.deepCopy();
-          pre.put("steps", pretrainSteps);
-          ArrayNode pd = pre.putArray("trainDomains");
-          for (String d : pretrainDomains.split(",")) {
-            pd.add(d.strip());
-          }
-          try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
-              .setPolicy(Json.parse("{\"policy\": \"uniform\"}"))
-              .optConfig(TrainingConfig.fromJson(pre)).setRunDirectory(base)
-              .overwrite() // a base run interrupted before its checkpoint is redone
-              .build()) {
-            t.train();
-          }
+      if (base != null && !new RunDirectory(base).hasCheckpoint()) {
+        ObjectNode pre = a.realTextTrainer(pretrainSteps);
+        ArrayNode pd = pre.putArray("trainDomains");
+        for (String d : pretrainDomains.split(",")) {
+          pd.add(d.strip());
+        }
+        try (MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
+            .setPolicy(Json.parse("{\"policy\": \"uniform\"}"))
+            .optConfig(TrainingConfig.fromJson(pre)).setRunDirectory(base)
+            .overwrite() // a base run interrupted before its checkpoint is redone
+            .build()) {
+          t.train();
         }
       }
       VelocituneWorkflow w = new VelocituneWorkflow(corpus, out.resolve("workflow"),
           TrainingConfig.fromJson(trainer), (ObjectNode) Json.parse("{\"updateEvery\": "
-              + updateEvery + "}"), 0.2, 8, base, System.err);
+              + updateEvery + "}"), 0.2, 5, base, System.err);
       w.claim(VelocituneWorkflow.OUTPUT.resumeIfPresent(out.resolve("workflow")));
-      for (VelocituneWorkflow.Stage s : List.of(VelocituneWorkflow.Stage.INITIAL,
-          VelocituneWorkflow.Stage.PROXY, VelocituneWorkflow.Stage.FIT)) {
-        if (!Files.exists(w.output(s))) {
-          w.run(s);
-        }
-      }
+      w.runMissing(VelocituneWorkflow.Stage.FIT);
       fits = Json.read(w.output(VelocituneWorkflow.Stage.FIT));
     }
-    trainer.remove("seed");
+    ShootoutSpec.Entry uniform = new ShootoutSpec.Entry("uniform",
+        Json.parse("{\"policy\": \"uniform\"}"));
+    ShootoutSpec.Entry proportional = new ShootoutSpec.Entry("proportional",
+        Json.parse("{\"policy\": \"proportional\"}"));
+    ShootoutSpec.Entry fitted = new ShootoutSpec.Entry("velocitune", velocitune(updateEvery,
+        fits.get("targets")));
+    String start = base == null ? "" : base.toString();
+    Path first = out.resolve("shootout-base");
+    run(new ShootoutSpec(corpusDir.toString(), 0, 0, trainer, List.of(uniform, proportional,
+        fitted), seeds, Math.max(1, steps / 12), "proportional", start), first);
+    JsonNode oracle = oracleTargets(corpusDir, first.resolve("runs/proportional-s" + seeds.get(0)),
+        trainer);
+    ShootoutSpec.Entry oracleArm = new ShootoutSpec.Entry("velocitune-oracle",
+        velocitune(updateEvery, oracle));
+    ObjectNode average = Json.object();
+    average.put("policy", "explicit");
+    average.putObject("config").set("weights", averageWeights(first, seeds));
+    ShootoutSpec.Entry averageArm = new ShootoutSpec.Entry("static-at-velocitune-average",
+        average);
+    List<ShootoutSpec.Entry> entries = List.of(uniform, proportional, fitted, oracleArm,
+        averageArm);
+    Path shoot = out.resolve("shootout");
+    ShootoutRuns.copy(first, shoot, trainer, List.of("uniform", "proportional", "velocitune"),
+        seeds);
+    run(new ShootoutSpec(corpusDir.toString(), 0, 0, trainer, entries, seeds,
+        Math.max(1, steps / 12), "proportional", start), shoot);
+    List<String> md = new ArrayList<>(Files.readAllLines(shoot.resolve("report.md")));
+    md.set(0, "# Velocitune in continual pre-training on real text");
+    md.add("");
+    md.add("Every run, the proxies included, starts from a base model trained " + pretrainSteps
+        + " steps (uniform) on " + pretrainDomains + ". `velocitune` takes its targets from the "
+        + "workflow's completed proxies (`workflow/fits.json`, with the extrapolation check); "
+        + "`velocitune-oracle` from the final validation losses of `proportional` seed "
+        + seeds.get(0) + " (`oracle-targets.json`); `static-at-velocitune-average` is the "
+        + "explicit mix at the mean weights of the `velocitune` runs over all steps and seeds.");
+    md.add("");
+    velocities(md, shoot, entries, seeds, "the workflow's targets", fits.get("targets"));
+    velocities(md, shoot, entries, seeds, "the oracle targets", oracle);
+    Files.writeString(out.resolve("report.md"), String.join("\n", md) + "\n");
+    System.out.println("wrote " + out.resolve("report.md"));
+  }
+
+  private static void run(ShootoutSpec spec, Path dir) throws IOException {
+    new Shootout(spec, dir, System.err).run(
+        Shootout.OUTPUT.resumeIfPresent(dir)); // evidence harnesses continue by design
+    ShootoutReport.write(dir);
+  }
+
+  private static JsonNode velocitune(long updateEvery, JsonNode targets) {
     ObjectNode vt = Json.object();
     vt.put("policy", "velocitune");
-    vt.putObject("config").put("updateEvery", updateEvery).set("targetLosses",
-        fits.get("targets"));
-    List<ShootoutSpec.Entry> entries = List.of(
-        new ShootoutSpec.Entry("uniform", Json.parse("{\"policy\": \"uniform\"}")),
-        new ShootoutSpec.Entry("proportional", Json.parse("{\"policy\": \"proportional\"}")),
-        new ShootoutSpec.Entry("velocitune", vt));
-    List<Long> seedList = new ArrayList<>();
-    for (String s : seeds.split(",")) {
-      seedList.add(Long.parseLong(s.strip()));
+    vt.putObject("config").put("updateEvery", updateEvery).set("targetLosses", targets);
+    return vt;
+  }
+
+  /** The final model of {@code run}: its validation loss per domain (nats), kept in a file. */
+  private static JsonNode oracleTargets(Path corpusDir, Path run, ObjectNode trainer)
+      throws IOException {
+    Path file = run.getParent().getParent().getParent().resolve("oracle-targets.json");
+    if (Files.exists(file)) {
+      return Json.read(file);
     }
-    ShootoutSpec spec = new ShootoutSpec(corpusDir.toString(), 0, 0, trainer, entries, seedList,
-        Math.max(1, steps / 12), "proportional", base == null ? "" : base.toString());
-    Path shoot = out.resolve("shootout");
-    new Shootout(spec, shoot, System.err).run(
-        Shootout.OUTPUT.resumeIfPresent(shoot)); // evidence harnesses continue by design
-    ShootoutReport.write(shoot);
-    List<String> md = new ArrayList<>(Files.readAllLines(shoot.resolve("report.md")));
-    md.set(0, "# Velocitune against static mixes on real text");
-    md.add("");
-    md.add("## Normalised velocity at the end (test split; 1 = nothing learned, 0 = target "
-        + "reached)");
-    md.add("");
-    md.add("`clamp((ℓ_end − ℓ_target)/(ℓ_start − ℓ_target), 0, 1)` per domain, with ℓ in "
-        + "nats/token from the first and last test evaluations of each run and ℓ_target from "
-        + "the proxy fit (`workflow/fits.json`, extrapolated to each domain's tokens under the "
-        + "proportional mix). The claim to test: Velocitune ends with more balanced progress "
-        + "(a lower worst-domain velocity) without a worse mean loss.");
-    md.add("");
-    JsonNode targets = fits.get("targets");
+    ObjectNode o = Json.object();
+    try (Corpus corpus = Corpus.open(corpusDir);
+        MixingTrainer t = MixingTrainer.builder().setCorpus(corpus)
+            .setPolicy(Json.parse("{\"policy\": \"proportional\"}"))
+            .optConfig(TrainingConfig.fromJson(trainer)).optInitialWeights(run)
+            .setRunDirectory(file.getParent().resolve("oracle-eval")).overwrite().build()) {
+      double[] loss = t.evaluate(Split.VALIDATION);
+      for (int d = 0; d < loss.length; d++) {
+        o.put(t.domains().get(d).name(), loss[d]);
+      }
+    }
+    AtomicFiles.writeString(file, Json.write(o));
+    return o;
+  }
+
+  /** Mean requested weight per domain over every step and seed of the {@code velocitune} runs. */
+  private static ObjectNode averageWeights(Path shoot, List<Long> seeds) throws IOException {
+    ObjectNode mean = Json.object();
+    for (long seed : seeds) {
+      JsonNode w = new RunDirectory(shoot.resolve("runs/velocitune-s" + seed)).readResult()
+          .get("weightTrace").get("weights");
+      w.fields().forEachRemaining(e -> {
+        double s = 0;
+        for (JsonNode x : e.getValue()) {
+          s += x.asDouble();
+        }
+        mean.put(e.getKey(), mean.path(e.getKey()).asDouble(0)
+            + s / e.getValue().size() / seeds.size());
+      });
+    }
+    return mean;
+  }
+
+  /**
+   * A table of final normalised velocities {@code clamp((ℓ_end − ℓ_target)/(ℓ_start −
+   * ℓ_target), 0, 1)} (test split, first and last evaluations) per arm, with the worst domain
+   * and the spread over domains.
+   */
+  private static void velocities(List<String> md, Path shoot, List<ShootoutSpec.Entry> entries,
+      List<Long> seeds, String what, JsonNode targets) throws IOException {
     List<String> names = new ArrayList<>();
     targets.fieldNames().forEachRemaining(names::add);
-    StringBuilder h = new StringBuilder("| policy |");
+    md.add("## Final normalised velocity against " + what + " (1 = nothing learned, 0 = target "
+        + "reached)");
+    md.add("");
+    StringBuilder h = new StringBuilder("| arm |");
     StringBuilder sep = new StringBuilder("|---|");
     for (String n : names) {
       h.append(' ').append(n).append(" |");
       sep.append("---:|");
     }
-    md.add(h + " worst |");
-    md.add(sep + "---:|");
+    md.add(h + " worst | spread |");
+    md.add(sep + "---:|---:|");
     for (ShootoutSpec.Entry e : entries) {
-      List<double[]> perSeed = new ArrayList<>();
-      for (long seed : seedList) {
-        JsonNode r = new RunDirectory(shoot.resolve("runs").resolve(e.label() + "-s" + seed))
-            .readResult();
-        JsonNode curve = r.get("curve");
-        JsonNode start = curve.get(0).get("nats");
-        JsonNode end = curve.get(curve.size() - 1).get("nats");
-        double[] v = new double[names.size() + 1];
+      List<List<Double>> cols = new ArrayList<>();
+      for (int i = 0; i < names.size() + 2; i++) {
+        cols.add(new ArrayList<>());
+      }
+      for (long seed : seeds) {
+        JsonNode curve = new RunDirectory(shoot.resolve("runs").resolve(e.label() + "-s" + seed))
+            .readResult().get("curve");
+        JsonNode first = curve.get(0).get("nats");
+        JsonNode last = curve.get(curve.size() - 1).get("nats");
+        double worst = 0;
+        double best = 1;
         for (int i = 0; i < names.size(); i++) {
           double target = targets.get(names.get(i)).asDouble();
-          double gap = start.get(names.get(i)).asDouble() - target;
-          v[i] = gap <= 0 ? 0 : Math.max(0, Math.min(1,
-              (end.get(names.get(i)).asDouble() - target) / gap));
-          v[names.size()] = Math.max(v[names.size()], v[i]);
+          double gap = first.get(names.get(i)).asDouble() - target;
+          double v = gap <= 0 ? 0 : Math.max(0, Math.min(1,
+              (last.get(names.get(i)).asDouble() - target) / gap));
+          cols.get(i).add(v);
+          worst = Math.max(worst, v);
+          best = Math.min(best, v);
         }
-        perSeed.add(v);
+        cols.get(names.size()).add(worst);
+        cols.get(names.size() + 1).add(worst - best);
       }
       StringBuilder row = new StringBuilder("| ").append(e.label()).append(" |");
-      for (int i = 0; i <= names.size(); i++) {
-        List<Double> col = new ArrayList<>();
-        for (double[] v : perSeed) {
-          col.add(v[i]);
-        }
-        row.append(' ').append(dev.datamix.stats.MeanAndSpread.of(col).plain(3)).append(" |");
+      for (List<Double> c : cols) {
+        row.append(' ').append(MeanAndSpread.of(c).plain(3)).append(" |");
       }
       md.add(row.toString());
     }
     md.add("");
-    md.add("Fits and targets (seed 1 proxy, " + fits.path("tokenBudget").asDouble()
-        + " tokens budget): see `workflow/fits.json`."
-        + (base == null ? " Every run starts from fresh weights." : " Every run, the proxy "
-        + "included, starts from a base model trained " + pretrainSteps + " steps on "
-        + pretrainDomains + " (continual pre-training)."));
-    Files.writeString(out.resolve("report.md"), String.join("\n", md) + "\n");
-    System.out.println("wrote " + out.resolve("report.md"));
+    md.add("Targets (nats/token): " + targets + ".");
+    md.add("");
   }
-
-
 }

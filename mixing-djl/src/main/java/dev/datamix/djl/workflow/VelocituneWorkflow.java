@@ -20,6 +20,7 @@ import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
 import dev.datamix.state.OutputDirectory;
 import dev.datamix.velocitune.ProxyFit;
+import dev.datamix.velocitune.ProxyRuns;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -32,11 +33,13 @@ import java.util.Map;
 /**
  * Velocitune end to end, in four stages whose outputs are saved so that any stage can be re-run
  * alone: (1) {@code initial} — the starting model's held-out loss per domain ({@code
- * initial.json}); (2) {@code proxy} — a short run with the initial weights on a fraction of the
- * budget, recording held-out losses at several token counts ({@code proxy.json}); (3) {@code fit}
- * — a scaling-law fit per domain and its target at the tokens the domain will see in the full run
- * ({@code fits.json}, printed); (4) {@code train} — the main run under Velocitune ({@code
- * train/}).
+ * initial.json}); (2) {@code proxy} — {@code fitPoints} proxy runs with the initial weights,
+ * the longest on {@code proxyFraction} of the budget, each trained to the end of the main
+ * schedule compressed to its length, recording their final held-out losses and tokens ({@link
+ * ProxyRuns}, {@code proxy.json}); (3) {@code fit} — a scaling-law fit per domain and its target
+ * at the tokens the domain will see in the full run, with the fit's error when it predicts the
+ * longest proxy without it ({@code fits.json}, printed); (4) {@code train} — the main run under
+ * Velocitune ({@code train/}).
  *
  * <p>The directory is claimed once, under an {@link ExistingOutput} mode ({@link #claim}; {@link
  * ExistingOutput#REFUSE} unless said otherwise): a directory that holds a fit is continued only
@@ -80,20 +83,17 @@ public final class VelocituneWorkflow {
    * @param policyConfig extra Velocitune keys for the main run ({@code updateEvery},
    *     {@code initialWeights}, {@code stepSize}, ...); targets and initial losses come from the
    *     stages
-   * @param proxyFraction share of the main run's steps the proxy trains, in {@code (0, 1]}
-   * @param fitPoints held-out measurements in the proxy, {@code >= 4}
+   * @param proxyFraction share of the main run's steps the longest proxy trains, in {@code (0,
+   *     1]}
+   * @param fitPoints how many proxies (fit points), {@code >= 4}; the extrapolation check needs
+   *     5
    * @param startFrom a run directory whose latest checkpoint holds the starting weights, or null
    * @param out where tables are printed, or null
    */
   public VelocituneWorkflow(Corpus corpus, Path dir, TrainingConfig config,
       ObjectNode policyConfig, double proxyFraction, int fitPoints, Path startFrom,
       PrintStream out) {
-    if (!(proxyFraction > 0 && proxyFraction <= 1)) {
-      throw new IllegalArgumentException("proxyFraction must be in (0, 1], got " + proxyFraction);
-    }
-    if (fitPoints < 4) {
-      throw new IllegalArgumentException("fitPoints must be >= 4, got " + fitPoints);
-    }
+    new ProxyRuns(config.steps(), config.warmupSteps(), proxyFraction, fitPoints); // validates
     this.corpus = corpus;
     this.dir = dir;
     this.config = config;
@@ -127,6 +127,7 @@ public final class VelocituneWorkflow {
     o.set("policyConfig", policyConfig);
     o.put("proxyFraction", proxyFraction);
     o.put("fitPoints", fitPoints);
+    o.put("proxies", "completed"); // fit directories made with points inside one proxy differ
     o.put("startFrom", startFrom == null ? "" : startFrom.toString());
     return o;
   }
@@ -194,31 +195,17 @@ public final class VelocituneWorkflow {
         }
       }
       case PROXY -> {
-        long steps = Math.max(fitPoints, Math.round(config.steps() * proxyFraction));
-        TrainingConfig proxy = config.with(Json.parse("{\"steps\": " + steps
-            + ", \"warmupSteps\": " + Math.min(config.warmupSteps(), steps) + "}"));
+        ProxyRuns plan = proxyRuns();
         ArrayNode points = Json.array();
-        try (MixingTrainer t = trainer(initialPolicy(), proxy, dir.resolve("proxy-run"), false)
-            .build()) {
-          for (int k = 1; k <= fitPoints; k++) {
-            long until = Math.round((double) steps * k / fitPoints);
-            t.runSteps(until);
-            double[] loss = t.evaluate(Split.VALIDATION);
-            ObjectNode p = points.addObject().put("step", t.step());
-            ObjectNode tokens = p.putObject("tokens");
-            ObjectNode l = p.putObject("loss");
-            for (int d = 0; d < loss.length; d++) {
-              String name = t.domains().get(d).name();
-              tokens.put(name, t.mixer().sampler().tokensServed(d));
-              l.put(name, loss[d]);
-            }
-          }
+        for (int k = 1; k <= plan.count(); k++) {
+          points.add(proxyPoint(plan, k));
         }
         ObjectNode o = Json.object();
-        o.put("proxySteps", steps);
+        o.put("proxySteps", plan.totalSteps());
         o.set("points", points);
         AtomicFiles.writeString(output(stage), Json.write(o));
-        print("stage proxy: %d steps, %d held-out measurements", steps, fitPoints);
+        print("stage proxy: %d proxies, %d steps in all (%.2f× the main run)", plan.count(),
+            plan.totalSteps(), (double) plan.totalSteps() / config.steps());
       }
       case FIT -> {
         JsonNode proxy = Json.read(output(Stage.PROXY));
@@ -246,6 +233,10 @@ public final class VelocituneWorkflow {
         o.put("tokenBudget", budget);
         ArrayNode n = o.putArray("notes");
         notes.forEach(n::add);
+        ObjectNode ex = o.putObject("extrapolation");
+        pf.extrapolationCheck(ScalingLawFitter.leastSquares()).forEach((name, c) -> ex
+            .putObject(name).put("tokens", c[0]).put("observed", c[1]).put("predicted", c[2])
+            .put("error", c[2] - c[1]));
         AtomicFiles.writeString(output(stage), Json.write(o));
         print("stage fit: token budget %,.0f", budget);
         print("%-14s %9s %11s %8s %8s %9s %9s", "domain", "E", "B", "beta", "R2", "tokens",
@@ -257,6 +248,7 @@ public final class VelocituneWorkflow {
               targets.get(name), f.flagged() ? "  FLAGGED" : "");
         }
         notes.forEach(x -> print("note: %s", x));
+        printExtrapolation(o.get("extrapolation"));
       }
       case TRAIN -> {
         ObjectNode spec = velocituneSpec();
@@ -276,6 +268,51 @@ public final class VelocituneWorkflow {
       }
       default -> throw new IllegalStateException(stage.toString());
     }
+  }
+
+  /** The proxies this workflow trains. */
+  public ProxyRuns proxyRuns() {
+    return new ProxyRuns(config.steps(), config.warmupSteps(), proxyFraction, fitPoints);
+  }
+
+  /**
+   * Proxy {@code k}: the initial weights for {@link ProxyRuns#steps}, with the main schedule
+   * compressed to that length; its final held-out losses and each domain's tokens. Kept in
+   * {@code proxy-runs/p<k>/point.json}, so an interrupted proxy stage continues.
+   */
+  private JsonNode proxyPoint(ProxyRuns plan, int k) throws IOException {
+    Path runDir = dir.resolve("proxy-runs").resolve("p" + k);
+    Path pointFile = runDir.resolve("point.json");
+    if (Files.exists(pointFile)) {
+      return Json.read(pointFile);
+    }
+    TrainingConfig proxy = config.with(Json.parse("{\"steps\": " + plan.steps(k)
+        + ", \"warmupSteps\": " + plan.warmupSteps(k) + "}"));
+    ObjectNode p = Json.object();
+    try (MixingTrainer t = trainer(initialPolicy(), proxy, runDir, false).build()) {
+      t.runSteps(plan.steps(k));
+      double[] loss = t.evaluate(Split.VALIDATION);
+      p.put("step", t.step());
+      ObjectNode tokens = p.putObject("tokens");
+      ObjectNode l = p.putObject("loss");
+      for (int d = 0; d < loss.length; d++) {
+        String name = t.domains().get(d).name();
+        tokens.put(name, t.mixer().sampler().tokensServed(d));
+        l.put(name, loss[d]);
+      }
+    }
+    AtomicFiles.writeString(pointFile, Json.write(p));
+    print("proxy %d/%d: %d steps (warm-up %d), final held-out loss %s", k, plan.count(),
+        plan.steps(k), plan.warmupSteps(k), p.get("loss"));
+    return p;
+  }
+
+  private void printExtrapolation(JsonNode ex) {
+    print("extrapolation check: each fit without its longest proxy, predicting that proxy");
+    print("%-14s %11s %9s %9s %8s", "domain", "tokens", "observed", "predicted", "error");
+    ex.fields().forEachRemaining(e -> print("%-14s %,11.0f %9.4f %9.4f %+8.4f", e.getKey(),
+        e.getValue().get("tokens").asDouble(), e.getValue().get("observed").asDouble(),
+        e.getValue().get("predicted").asDouble(), e.getValue().get("error").asDouble()));
   }
 
   /**

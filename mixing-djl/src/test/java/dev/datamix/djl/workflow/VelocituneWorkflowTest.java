@@ -44,6 +44,12 @@ class VelocituneWorkflowTest {
       assertTrue(initial.get("arith").asDouble() > 5, "a fresh model is near ln 257");
       JsonNode proxy = Json.read(w.output(VelocituneWorkflow.Stage.PROXY));
       assertEquals(5, proxy.get("points").size());
+      long previous = 0;
+      for (JsonNode p : proxy.get("points")) { // proxies of 4, 8, ..., 20 steps, each completed
+        assertEquals(previous + 4, p.get("step").asLong());
+        previous = p.get("step").asLong();
+      }
+      assertEquals(4 + 8 + 12 + 16 + 20, proxy.get("proxySteps").asLong());
       JsonNode fits = Json.read(w.output(VelocituneWorkflow.Stage.FIT));
       for (String d : new String[] {"template", "arith", "noise"}) {
         double target = fits.get("targets").get(d).asDouble();
@@ -51,6 +57,12 @@ class VelocituneWorkflowTest {
       }
       String text = printed.toString(StandardCharsets.UTF_8);
       assertTrue(text.contains("stage fit") && text.contains("target"), text);
+      assertTrue(text.contains("extrapolation check"), text);
+      for (String d : new String[] {"template", "arith", "noise"}) {
+        JsonNode ex = fits.get("extrapolation").get(d);
+        assertEquals(proxy.get("points").get(4).get("loss").get(d).asDouble(),
+            ex.get("observed").asDouble(), 0.0, "the held-out point is the longest proxy's");
+      }
       // the initial losses are the fresh model's own, measured independently here
       try (MixingTrainer fresh = MixingTrainer.builder().setCorpus(corpus).optConfig(cfg)
           .setRunDirectory(dir.resolve("independent"))
