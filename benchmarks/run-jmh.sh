@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 suite="${1:-sampler}"; shift || true
 case "$suite" in
   sampler) pattern='SamplerBenchmark|WeightChangeBenchmark'; title='Sampler throughput and weight-change cost'
-    note='SamplerBenchmark: one op = one (domain, block) draw, K domains of 10^6 blocks, batches of 1,024, allocation RANDOM (independent alias draws) or EXACT (each batch apportioned by largest remainders, then shuffled) (target: >= 20 M draws/s at K = 256 in both). WeightChangeBenchmark: one op = a new mixture plus one draw, i.e. the alias-table rebuild (target: < 5 ms at K = 65,536).' ;;
+    note='SamplerBenchmark: one op = one (domain, block) draw, K domains of 10^6 blocks, batches of 1,024, allocation RANDOM (independent alias draws) or EXACT (each batch apportioned by floors and keyed systematic sampling of the remainders, then shuffled) (target: >= 20 M draws/s at K = 256 in both). WeightChangeBenchmark: one op = a new mixture plus one draw, i.e. the alias-table rebuild (target: < 5 ms at K = 65,536).' ;;
   data) pattern='BatchAssemblyBenchmark'; title='Batch assembly from memory-mapped shards'
     note='One op = one token copied into the batch buffer: batches of 32 x (1,024 + 1) uint16 tokens, blocks drawn at random from the demo corpus (2 MB of text per main domain, in the page cache), single thread (target: >= 200 M tokens/s).' ;;
   policies) pattern='PolicyDecisionBenchmark|AdoRefitBenchmark'; title='Per-step cost of each policy decision path'

@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * How many {@code (domain, block)} draws per second the sampler makes, single-threaded, at K
  * domains of a million blocks each, with a fixed mixture (target: 20 M/s at K = 256), with
  * independent alias draws ({@code RANDOM}) and with each batch's counts exact ({@code EXACT}:
- * largest remainders and a keyed shuffle per call).
+ * floors, the remainders' seats by keyed systematic sampling, and a keyed shuffle per call).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

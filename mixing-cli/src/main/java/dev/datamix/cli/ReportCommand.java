@@ -16,8 +16,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = {"Write a self-contained HTML report (inline SVG charts: mixture weights,",
         "per-domain losses, training loss, learning rate; a summary table) from runs' files.",
-        "Each PATH is a run directory (with metrics.jsonl), a shoot-out directory (runs/*),",
-        "or a directory of run directories."})
+        "Runs named <label>-s<seed> are also compared as policies over seeds: paired 95%",
+        "intervals against uniform (stratified), mean ± sd bands, stacked mean weights,",
+        "requested against achieved token shares. Each PATH is a run directory (with",
+        "metrics.jsonl), a shoot-out directory (runs/*), or a directory of run directories."})
 public final class ReportCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -1,18 +1,9 @@
 package dev.datamix.report;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -21,9 +12,9 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The one chart stack of datamix, on XChart: line charts for the HTML reports (inline SVG, no
- * script, no network) and for the shoot-out's {@code report.md} (PNG and SVG files), stacked
- * mixture weights, and bars with error bars. Non-finite points are left out, and a long series
+ * The one chart stack of datamix, on XChart: line charts (and mean ± sd bands) for the HTML
+ * reports (inline SVG, no script, no network) and for the shoot-out's {@code report.md} (PNG and
+ * SVG files); {@link Charts} has the stacked weights, the bars and the writers. Non-finite points are left out, and a long series
  * is thinned to at most {@link #MAX_POINTS} points, its last one kept.
  */
 public final class Chart {
@@ -33,8 +24,10 @@ public final class Chart {
   public static final int WIDTH = 900;
   /** Height of the files written for {@code report.md}, in pixels. */
   public static final int HEIGHT = 520;
-  private static final int INLINE_WIDTH = 640;
-  private static final int INLINE_HEIGHT = 320;
+  static final int INLINE_WIDTH = 640;
+  static final int INLINE_HEIGHT = 320;
+  /** The most points drawn per series in an inline chart: a page holds dozens of them. */
+  static final int INLINE_POINTS = 200;
 
   static {
     System.setProperty("java.awt.headless", "true");
@@ -45,8 +38,19 @@ public final class Chart {
   private final String yLabel;
   private final List<Series> series = new ArrayList<>();
   private double[] fixedY;
+  private boolean rangeAfterFirst;
+  private double tailFrom = Double.NaN;
 
-  private record Series(String name, double[] x, double[] y, boolean dashed) {}
+  /** A line, or with {@code high} a band between {@code y} (its low side) and {@code high}. */
+  private record Series(String name, double[] x, double[] y, boolean dashed, double[] high) {}
+
+  /** Colours by series order; a band takes its line's colour, translucent. */
+  private static final java.awt.Color[] PALETTE = {new java.awt.Color(31, 119, 180),
+      new java.awt.Color(255, 127, 14), new java.awt.Color(44, 160, 44),
+      new java.awt.Color(214, 39, 40), new java.awt.Color(148, 103, 189),
+      new java.awt.Color(140, 86, 75), new java.awt.Color(227, 119, 194),
+      new java.awt.Color(127, 127, 127), new java.awt.Color(188, 189, 34),
+      new java.awt.Color(23, 190, 207)};
 
   /**
    * @param title drawn above the plot
@@ -68,6 +72,55 @@ public final class Chart {
     return this;
   }
 
+  /**
+   * Scales the vertical axis to every point but each series' first: the first evaluation of a
+   * fresh model (8 bits/byte) would otherwise flatten every difference that matters.
+   */
+  public Chart rangeAfterFirst() {
+    rangeAfterFirst = true;
+    return this;
+  }
+
+  /**
+   * Shows only the points whose x is at least {@code fraction} of the largest x, with the
+   * vertical axis scaled to them: the end of training, where methods differ by hundredths.
+   */
+  public Chart tail(double fraction) {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new IllegalArgumentException("tail fraction must be in (0, 1), got " + fraction);
+    }
+    tailFrom = fraction;
+    return this;
+  }
+
+  /**
+   * Adds a line at {@code mean} with a translucent band {@code mean ± sd} of the same colour (a
+   * mean over seeds and its spread).
+   */
+  public Chart band(String name, double[] x, double[] mean, double[] sd) {
+    if (x.length != mean.length || x.length != sd.length) {
+      throw new IllegalArgumentException("band '" + name + "': " + x.length + " x values, "
+          + mean.length + " means, " + sd.length + " spreads");
+    }
+    List<double[]> kept = new ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      if (Double.isFinite(x[i]) && Double.isFinite(mean[i]) && Double.isFinite(sd[i])) {
+        kept.add(new double[] {x[i], mean[i] - sd[i], mean[i] + sd[i]});
+      }
+    }
+    line(name, x, mean);
+    if (kept.size() > 1) {
+      double[][] b = new double[3][kept.size()];
+      for (int i = 0; i < kept.size(); i++) {
+        for (int k = 0; k < 3; k++) {
+          b[k][i] = kept.get(i)[k];
+        }
+      }
+      series.add(new Series(name + " ± sd", b[0], b[1], false, b[2]));
+    }
+    return this;
+  }
+
   /** Adds a solid line. {@code x} and {@code y} must have the same length. */
   public Chart line(String name, double[] x, double[] y) {
     return add(name, x, y, false);
@@ -85,7 +138,7 @@ public final class Chart {
     }
     double[][] points = finiteThinned(x, y);
     if (points[0].length > 0) {
-      series.add(new Series(name, points[0], points[1], dashed));
+      series.add(new Series(name, points[0], points[1], dashed, null));
     }
     return this;
   }
@@ -128,16 +181,47 @@ public final class Chart {
   }
 
   /** The XChart chart of the given size. */
-  XYChart toXChart(int width, int height) {
+  XYChart toXChart(int width, int height, int maxPoints) {
     XYChart c = new XYChartBuilder().width(width).height(height).title(title)
         .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     c.getStyler().setMarkerSize(0);
-    if (fixedY != null) {
-      c.getStyler().setYAxisMin(fixedY[0]).setYAxisMax(fixedY[1]);
+    double[] range = fixedY != null ? fixedY : !Double.isNaN(tailFrom) ? tailRange()
+        : rangeAfterFirst ? rangeAfterFirstPoints() : null;
+    if (!Double.isNaN(tailFrom) && range != null) {
+      c.getStyler().setXAxisMin(range[2]);
     }
-    for (Series s : series) {
+    if (range != null) {
+      c.getStyler().setYAxisMin(range[0]).setYAxisMax(range[1]);
+    }
+    int colour = 0;
+    java.util.Map<String, java.awt.Color> lineColours = new java.util.HashMap<>();
+    for (Series all : series) {
+      Series s = thin(all, maxPoints);
+      if (s.high() != null) {
+        String line = s.name().substring(0, s.name().length() - " ± sd".length());
+        java.awt.Color base = lineColours.getOrDefault(line, PALETTE[0]);
+        double[] px = new double[2 * s.x().length];
+        double[] py = new double[px.length];
+        for (int i = 0; i < s.x().length; i++) {
+          px[i] = s.x()[i];
+          py[i] = s.high()[i];
+          px[px.length - 1 - i] = s.x()[i];
+          py[px.length - 1 - i] = s.y()[i];
+        }
+        XYSeries band = c.addSeries(s.name(), px, py);
+        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        band.setFillColor(new java.awt.Color(base.getRed(), base.getGreen(), base.getBlue(), 60));
+        band.setLineColor(new java.awt.Color(0, 0, 0, 0));
+        band.setMarker(SeriesMarkers.NONE);
+        band.setShowInLegend(false);
+        continue;
+      }
       XYSeries x = c.addSeries(s.name(), s.x(), s.y());
+      java.awt.Color col = PALETTE[colour++ % PALETTE.length];
+      lineColours.put(s.name(), col);
+      x.setLineColor(col);
+      x.setMarkerColor(col);
       x.setMarker(s.x().length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
       if (s.dashed()) {
         x.setLineStyle(SeriesLines.DASH_DASH);
@@ -146,93 +230,96 @@ public final class Chart {
     return c;
   }
 
+  /** {@code s} at most {@code max} points: every k-th, the last kept. */
+  private static Series thin(Series s, int max) {
+    int n = s.x().length;
+    if (n <= max) {
+      return s;
+    }
+    int stride = (n + max - 1) / max;
+    int[] at = java.util.stream.IntStream.range(0, n).filter(i -> i % stride == 0 || i == n - 1)
+        .toArray();
+    double[] x = new double[at.length];
+    double[] y = new double[at.length];
+    double[] high = s.high() == null ? null : new double[at.length];
+    for (int i = 0; i < at.length; i++) {
+      x[i] = s.x()[at[i]];
+      y[i] = s.y()[at[i]];
+      if (high != null) {
+        high[i] = s.high()[at[i]];
+      }
+    }
+    return new Series(s.name(), x, y, s.dashed(), high);
+  }
+
+  /** The vertical range of every point after each series' first, padded by 5%; or null. */
+  private double[] rangeAfterFirstPoints() {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      int from = s.high() == null && s.x().length > 1 ? 1 : 0;
+      for (int i = from; i < s.x().length; i++) {
+        if (s.high() != null && s.x()[i] <= firstX(s.name())) {
+          continue;
+        }
+        lo = Math.min(lo, s.y()[i]);
+        hi = Math.max(hi, s.high() == null ? s.y()[i] : s.high()[i]);
+      }
+    }
+    if (!(lo < hi)) {
+      return null;
+    }
+    double pad = 0.05 * (hi - lo);
+    return new double[] {lo - pad, hi + pad};
+  }
+
+  /** {@code [low, high, xFrom]} of the points in the tail, padded by 5%; or null. */
+  private double[] tailRange() {
+    double xMax = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      xMax = Math.max(xMax, s.x()[s.x().length - 1]);
+    }
+    double from = tailFrom * xMax;
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      for (int i = 0; i < s.x().length; i++) {
+        if (s.x()[i] >= from) {
+          lo = Math.min(lo, s.y()[i]);
+          hi = Math.max(hi, s.high() == null ? s.y()[i] : s.high()[i]);
+        }
+      }
+    }
+    if (!(lo < hi)) {
+      return null;
+    }
+    double pad = 0.05 * (hi - lo);
+    return new double[] {lo - pad, hi + pad, from};
+  }
+
+  /** The first x of the line a band belongs to. */
+  private double firstX(String bandName) {
+    String line = bandName.substring(0, bandName.length() - " ± sd".length());
+    for (Series s : series) {
+      if (s.high() == null && s.name().equals(line)) {
+        return s.x()[0];
+      }
+    }
+    return Double.NEGATIVE_INFINITY;
+  }
+
   /** The chart as an inline {@code <svg>} element, for an HTML page. */
   public String toSvg() {
     if (!hasData()) {
       return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + INLINE_WIDTH + "\" height=\"40"
           + "\"><text x=\"8\" y=\"24\">" + HtmlReport.escape(title) + ": no data</text></svg>\n";
     }
-    String svg = svg(toXChart(INLINE_WIDTH, INLINE_HEIGHT));
-    // XChart draws text as outlines: a <title> keeps the chart's name readable and searchable
-    int open = svg.indexOf('>') + 1;
-    return svg.substring(0, open) + "<title>" + HtmlReport.escape(title) + "</title>"
-        + svg.substring(open);
+    return Charts.titled(Charts.svg(toXChart(INLINE_WIDTH, INLINE_HEIGHT, INLINE_POINTS)),
+        title);
   }
 
   /** Writes {@code base.png} and {@code base.svg}. */
   public void save(Path base) throws IOException {
-    save(toXChart(WIDTH, HEIGHT), base);
-  }
-
-  /**
-   * Mixture weights over steps as a stacked area, each domain's band its weight, on [0, 1];
-   * written as {@code base.png} and {@code base.svg}.
-   *
-   * @param weights per domain (in order), the weight at each step
-   */
-  public static void stackedWeights(Path base, String title, double[] steps,
-      Map<String, double[]> weights) throws IOException {
-    XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-        .xAxisTitle("step").yAxisTitle("cumulative weight").build();
-    c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-    c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-    c.getStyler().setMarkerSize(0);
-    double[] cumulative = new double[steps.length];
-    List<String> names = List.copyOf(weights.keySet());
-    double[][] tops = new double[names.size()][];
-    for (int d = 0; d < names.size(); d++) {
-      double[] w = weights.get(names.get(d));
-      for (int i = 0; i < steps.length; i++) {
-        cumulative[i] += w[i];
-      }
-      tops[d] = cumulative.clone();
-    }
-    // the highest band first, so that each lower band paints over it: a stacked area
-    for (int d = names.size() - 1; d >= 0; d--) {
-      c.addSeries(names.get(d), steps, tops[d]).setMarker(SeriesMarkers.NONE);
-    }
-    save(c, base);
-  }
-
-  /** Bars with error bars, written as {@code base.png} and {@code base.svg}. */
-  public static void bars(Path base, String title, String yTitle, List<String> labels,
-      List<Double> values, List<Double> errors) throws IOException {
-    CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-        .yAxisTitle(yTitle).build();
-    c.getStyler().setLegendVisible(false);
-    double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-    c.getStyler().setYAxisMin(Math.max(0, min * 0.95));
-    c.addSeries(yTitle, labels, values, errors);
-    save(c, base);
-  }
-
-  /** One line per series, written as {@code base.png} and {@code base.svg}. */
-  public static void lines(Path base, String title, String xTitle, String yTitle,
-      Map<String, double[][]> series) throws IOException {
-    Chart c = new Chart(title, xTitle, yTitle);
-    series.forEach((name, xy) -> c.line(name, xy[0], xy[1]));
-    c.save(base);
-  }
-
-  private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path base)
-      throws IOException {
-    Files.createDirectories(base.toAbsolutePath().getParent());
-    BitmapEncoder.saveBitmap(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG);
-    VectorGraphicsEncoder.saveVectorGraphic(chart, base.toString(),
-        VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-  }
-
-  private static String svg(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      VectorGraphicsEncoder.saveVectorGraphic(chart, out,
-          VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot draw chart " + chart.getTitle(), e);
-    }
-    String text = out.toString(StandardCharsets.UTF_8);
-    int start = text.indexOf("<svg");
-    return (start < 0 ? text : text.substring(start)).strip() + "\n";
+    Charts.save(toXChart(WIDTH, HEIGHT, MAX_POINTS), base);
   }
 }

@@ -10,13 +10,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A self-contained HTML page about one or several runs (charts are inline SVG): a summary table,
- * the held-out curves of every run side by side, and per run the mixture weights over steps, the
- * per-domain losses, the training loss and the learning rate. Every number comes from the runs'
- * files ({@link RunData}).
+ * A self-contained HTML page about one or several runs (charts are inline SVG, no script): a
+ * summary table; for runs named {@code <label>-s<seed>}, the policies over their seeds ({@link
+ * PolicyComparison}: a table with paired 95% intervals against stratified sampling, mean ± sd
+ * bands, stacked mean weights, requested against achieved token shares); the held-out curves of
+ * every run side by side; and per run, folded, the mixture weights as stacked areas, the
+ * per-domain losses, the training loss and the learning rate. Loss axes are scaled past the
+ * first evaluation. Every number comes from the runs' files ({@link RunData}).
  */
 public final class HtmlReport {
   private static final double SMOOTHING = 0.05;
+  /** Reports of at most this many runs draw every chart of every run. */
+  static final int FULL_DETAIL_RUNS = 6;
 
   private HtmlReport() {}
 
@@ -46,9 +51,14 @@ public final class HtmlReport {
             + "flex-wrap:wrap;gap:8px}code{background:#f4f4f4}</style></head><body>\n");
     h.append("<h1>").append(escape(title)).append("</h1>\n");
     summary(h, runs);
+    PolicyComparison.render(h, runs);
     comparison(h, runs);
+    h.append("<h2>Each run</h2>\n");
     for (RunData r : runs) {
-      run(h, r);
+      h.append("<details").append(runs.size() == 1 ? " open" : "").append("><summary>")
+          .append(escape(r.name())).append("</summary>\n");
+      run(h, r, runs.size() <= FULL_DETAIL_RUNS);
+      h.append("</details>\n");
     }
     h.append("</body></html>\n");
     return h.toString();
@@ -84,15 +94,17 @@ public final class HtmlReport {
     if (runs.size() < 2) {
       return;
     }
-    Chart mean = new Chart("Held-out mean bits/byte", "tokens", "bits/byte");
-    Chart target = new Chart("Target bits/byte", "tokens", "bits/byte");
+    Chart mean = new Chart("Held-out mean bits/byte, every run", "tokens", "bits/byte")
+        .rangeAfterFirst();
+    Chart target = new Chart("Target bits/byte, every run", "tokens", "bits/byte")
+        .rangeAfterFirst();
     Chart train = new Chart("Training loss (EMA " + SMOOTHING + ")", "step", "nats/token");
     for (RunData r : runs) {
       mean.line(r.name(), curve(r, "tokens", null), curve(r, "meanBpb", null));
       target.line(r.name(), curve(r, "tokens", null), curve(r, "targetBpb", null));
       train.line(r.name(), r.steps(), ema(r.loss()));
     }
-    h.append("<h2>Runs compared</h2>\n<div class=\"charts\">\n");
+    h.append("<h2>Every run compared</h2>\n<div class=\"charts\">\n");
     for (Chart c : List.of(mean, target, train)) {
       if (c.hasData()) {
         h.append(c.toSvg());
@@ -122,8 +134,11 @@ public final class HtmlReport {
     h.append("</table>\n");
   }
 
-  private static void run(StringBuilder h, RunData r) {
-    h.append("<h2>").append(escape(r.name())).append("</h2>\n");
+  /**
+   * One run's charts; with {@code full} false (a page of many runs) only its weights and held-out
+   * losses, so that the page stays light enough to open.
+   */
+  private static void run(StringBuilder h, RunData r, boolean full) {
     if (r.policy() != null) {
       h.append("<p>policy <code>").append(escape(r.policy().toString()))
           .append("</code></p>\n");
@@ -139,11 +154,9 @@ public final class HtmlReport {
       gram(h, r.gram());
     }
     h.append("<div class=\"charts\">\n");
-    Chart weights = new Chart("Mixture weights", "step", "weight").yRange(0, 1);
-    r.weights().forEach((d, w) -> weights.line(d, r.steps(), w));
-    h.append(weights.toSvg());
+    h.append(Charts.stackedWeightsSvg("Mixture weights", r.steps(), r.weights()));
     if (!r.curve().isEmpty()) {
-      Chart c = new Chart("Held-out loss per domain", "step", "bits/byte");
+      Chart c = new Chart("Held-out loss per domain", "step", "bits/byte").rangeAfterFirst();
       for (String d : curveDomains(r)) {
         c.line(d, curve(r, "step", null), curve(r, "bpb", d));
       }
@@ -156,6 +169,12 @@ public final class HtmlReport {
     r.heldOut().forEach((d, v) -> asked.line(d, r.steps(), v));
     if (asked.hasData()) {
       h.append(asked.toSvg());
+    }
+    if (!full) {
+      h.append("</div>\n<p>Training losses and the learning rate are drawn for reports of at "
+          + "most " + FULL_DETAIL_RUNS + " runs: run <code>datamix report</code> on this run "
+          + "alone for them.</p>\n");
+      return;
     }
     Chart perDomain = new Chart("Training loss per domain (EMA " + SMOOTHING + ")", "step",
         "nats/token");

@@ -28,18 +28,23 @@ import java.util.Map;
  * @param weights per domain, the weight every step was drawn with
  * @param trainLoss per domain, its training loss every step (NaN where it had no blocks)
  * @param heldOut per domain, held-out losses the policy asked for (NaN elsewhere)
+ * @param batchBlocks per domain, the blocks every step's batch held ({@code batchBlocks}; NaN
+ *     in metrics written before it was recorded)
  * @param curve the points of {@code curve.jsonl}, empty when there is none
  * @param policy the policy spec {@code {"policy", "config"}} of the run's latest checkpoint, or
  *     null when it has none
  * @param gram the last probe Gram matrix a policy asked for ({@code fullGram}): {@code {"step",
  *     "values"}} with the {@code m × m} values row by row, or null
+ * @param finalEvaluation the whole-split evaluation a shoot-out wrote at the end ({@code
+ *     result.json}'s {@code final}: {@code meanBpb}, per-domain {@code bpb}, ...), or null
  * @param notices what the policy said it cannot do ({@code "notices"} of the metrics lines), as
  *     {@code "step N: sentence"}
  */
 public record RunData(String name, Path directory, double[] steps, double[] tokens,
     double[] learningRate, double[] loss, Map<String, double[]> weights,
-    Map<String, double[]> trainLoss, Map<String, double[]> heldOut, List<JsonNode> curve, JsonNode policy,
-    JsonNode gram, List<String> notices) {
+    Map<String, double[]> trainLoss, Map<String, double[]> heldOut,
+    Map<String, double[]> batchBlocks, List<JsonNode> curve, JsonNode policy,
+    JsonNode gram, JsonNode finalEvaluation, List<String> notices) {
 
   /**
    * Reads a run directory.
@@ -67,6 +72,7 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
     Map<String, double[]> weights = new LinkedHashMap<>();
     Map<String, double[]> trainLoss = new LinkedHashMap<>();
     Map<String, double[]> heldOut = new LinkedHashMap<>();
+    Map<String, double[]> batchBlocks = new LinkedHashMap<>();
     List<String> notices = new ArrayList<>();
     ObjectNode gram = null;
     for (int i = 0; i < n; i++) {
@@ -85,12 +91,13 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
       put(weights, l.path("weights"), i, n);
       put(trainLoss, l.path("trainLoss"), i, n);
       put(heldOut, l.path("heldOut"), i, n);
+      put(batchBlocks, l.path("batchBlocks"), i, n);
     }
     List<JsonNode> curve = List.copyOf(withSteps(run.curve(), run.readCurve()));
     Path name = runDirectory.toAbsolutePath().normalize().getFileName();
     return new RunData(name == null ? runDirectory.toString() : name.toString(), runDirectory,
-        steps, tokens, lr, loss, weights, trainLoss, heldOut, curve,
-        latestPolicy(run.checkpoints()), gram, List.copyOf(notices));
+        steps, tokens, lr, loss, weights, trainLoss, heldOut, batchBlocks, curve,
+        latestPolicy(run.checkpoints()), gram, finalEvaluation(run), List.copyOf(notices));
   }
 
   /**
@@ -136,6 +143,14 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
   /** The domains, in the order of the weights. */
   public List<String> domains() {
     return List.copyOf(weights.keySet());
+  }
+
+  private static JsonNode finalEvaluation(RunDirectory run) throws IOException {
+    if (!Files.isRegularFile(run.result())) {
+      return null;
+    }
+    JsonNode f = run.readResult().path("final");
+    return f.path("meanBpb").isNumber() ? f : null;
   }
 
   private static JsonNode latestPolicy(Path checkpoints) throws IOException {

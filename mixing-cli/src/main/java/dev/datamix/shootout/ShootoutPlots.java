@@ -4,7 +4,7 @@ import static dev.datamix.shootout.ShootoutStatistics.finalScores;
 import static dev.datamix.shootout.ShootoutStatistics.meanCurve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.datamix.report.Chart;
+import dev.datamix.report.Charts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ final class ShootoutPlots {
       means.add(s.mean());
       sds.add(s.sd());
     }
-    Chart.bars(plots.resolve("summary"), "Final test loss, mean over domains (every test block)",
+    Charts.bars(plots.resolve("summary"), "Final test loss, mean over domains (every test block)",
         "bits per byte", labels, means, sds);
     md.add("![summary](plots/summary.png) ([svg](plots/summary.svg))");
     for (String d : domains) {
@@ -35,7 +35,7 @@ final class ShootoutPlots {
         series.put(e.getKey(), meanCurve(e.getValue(), p -> p.path("bpb").path(d).asDouble()));
       }
       String name = "loss-" + d;
-      Chart.lines(plots.resolve(name), "Test loss (sample): " + d, "tokens", "bits per byte",
+      Charts.lines(plots.resolve(name), "Test loss (sample): " + d, "tokens", "bits per byte",
           series);
       md.add("![" + name + "](plots/" + name + ".png)");
     }
@@ -44,7 +44,7 @@ final class ShootoutPlots {
       for (Map.Entry<String, List<JsonNode>> e : byLabel.entrySet()) {
         series.put(e.getKey(), meanCurve(e.getValue(), p -> p.path("targetBpb").asDouble()));
       }
-      Chart.lines(plots.resolve("loss-target"), "Test loss (sample): target", "tokens",
+      Charts.lines(plots.resolve("loss-target"), "Test loss (sample): target", "tokens",
           "bits per byte", series);
       md.add("![loss-target](plots/loss-target.png)");
     }
@@ -56,7 +56,7 @@ final class ShootoutPlots {
       trace.path("weights").fields().forEachRemaining(w -> weights.put(w.getKey(),
           doubles(w.getValue())));
       String name = "weights-" + e.getKey();
-      Chart.stackedWeights(plots.resolve(name), "Mixture weights: " + e.getKey() + " (seed "
+      Charts.stackedWeights(plots.resolve(name), "Mixture weights: " + e.getKey() + " (seed "
           + run.path("seed").asLong() + ")", steps, weights);
       md.add("![" + name + "](plots/" + name + ".png)");
     }

@@ -150,7 +150,7 @@ class CommandLineTest {
     assertTrue(Files.readString(out.resolve("report.md")).contains("| t2 |"));
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("uniform-s1") && html.contains("t2-s1")
-        && html.contains("Runs compared"), "both runs in the HTML");
+        && html.contains("Every run compared"), "both runs in the HTML");
     CliRun reportOnly = CliRun.of("shootout", "--out", out.toString(), "--spec",
         spec.toString(), "--report-only");
     assertEquals(0, reportOnly.code(), reportOnly.err());

@@ -50,7 +50,7 @@ class ChartTest {
     Chart c = new Chart("Mixture weights", "step", "weight").yRange(0, 1)
         .line("code", new double[] {0, 1, 2}, new double[] {0.2, 0.25, 0.3})
         .dashed("target", new double[] {0, 2}, new double[] {0.5, 0.5});
-    var xchart = c.toXChart(640, 320);
+    var xchart = c.toXChart(640, 320, Chart.MAX_POINTS);
     assertEquals(0.0, xchart.getStyler().getYAxisMin());
     assertEquals(1.0, xchart.getStyler().getYAxisMax());
     String svg = c.toSvg();
@@ -62,9 +62,9 @@ class ChartTest {
 
   @Test
   void filesForReportsArePngAndSvgOfTheStatedSize() throws Exception {
-    Chart.stackedWeights(dir.resolve("w"), "weights", new double[] {0, 1},
+    Charts.stackedWeights(dir.resolve("w"), "weights", new double[] {0, 1},
         Map.of("a", new double[] {0.5, 0.4}));
-    Chart.bars(dir.resolve("b"), "bars", "bpb", List.of("x", "y"), List.of(2.0, 3.0),
+    Charts.bars(dir.resolve("b"), "bars", "bpb", List.of("x", "y"), List.of(2.0, 3.0),
         List.of(0.1, 0.2));
     for (String f : List.of("w", "b")) {
       BufferedImage image = ImageIO.read(dir.resolve(f + ".png").toFile());

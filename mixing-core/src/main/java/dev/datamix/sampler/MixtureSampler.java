@@ -22,7 +22,8 @@ import java.util.List;
  *       {@code (seed, t, j)}. It depends on no earlier draw, so a weight change never shifts the
  *       random stream (the resume bug of Megatron-LM issue 457 and of {@code interleave_datasets}).
  *       With {@link SamplerOptions.Allocation#EXACT}, each draw call's counts follow the mixture
- *       exactly instead (largest remainders, keyed by {@code (seed, t, first draw of the call)}).
+ *       exactly instead (floors, then the remainders' seats by keyed systematic sampling, keyed by
+ *       {@code (seed, t, first draw of the call)}).
  *   <li><b>Block</b> inside the domain: without replacement within a domain-epoch, following a
  *       keyed permutation of the domain's {@link BlockSelection} derived from {@code (seed,
  *       domain, epoch)}; O(1) memory per domain whatever its size.

@@ -21,10 +21,13 @@ public record SamplerOptions(long seed, double maxRepetitionRatio, Allocation al
     RANDOM,
     /**
      * Each draw call gets the mixture's counts exactly, within one block per domain: {@code
-     * floor(w_d·n)} blocks each, the rest to the largest remainders (Hamilton's method; ties in a
-     * keyed order), the positions then shuffled by a keyed permutation (OLMo-core's and
-     * Megatron's blended datasets give exact per-batch counts the same way). A step drawn in
-     * several calls is exact per call.
+     * floor(w_d·n)} blocks each, the seats left over by systematic sampling of the remainders
+     * (a keyed offset, the domains in a keyed order), so each domain gets the floor or the
+     * ceiling of its quota and, over the steps, exactly its share in expectation; the positions
+     * are then shuffled by a keyed permutation (OLMo-core and Megatron's blended datasets also
+     * give per-batch counts; largest-remainder seating, Hamilton's rule, would starve a domain
+     * whose quota is always below the others' remainders). A step drawn in several calls is exact
+     * per call.
      */
     EXACT
   }

@@ -302,56 +302,14 @@ public final class SimulatedLearner {
     Target t = requireTarget();
     double sTarget = t.amplitude * t.exponent / tokenScale
         * Math.pow(1 + targetTokens(t) / tokenScale, -t.exponent - 1);
-    int k = tokens.length;
-    double[] s = new double[k];
-    for (int i = 0; i < k; i++) {
+    double[] s = new double[tokens.length];
+    for (int i = 0; i < s.length; i++) {
       s[i] = slope(i);
     }
-    double[][] g = new double[k][k];
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        g[i][j] = 0.5 * (transfer[i][j] * s[i] + transfer[j][i] * s[j]);
-      }
-    }
-    int m = probes.size();
-    double[] scores = new double[m];
-    double[] norms = new double[m];
-    double[] gramOut = gram ? new double[m * m] : new double[0];
-    for (int p = 0; p < m; p++) {
-      Mixture mp = probes.get(p);
-      checkNames(mp);
-      double a = 0;
-      for (int i = 0; i < k; i++) {
-        a += mp.weight(i) * t.transfer[i] * sTarget;
-      }
-      scores[p] = a * (1 + alignmentNoise * gaussian(2, step, p));
-      norms[p] = Math.sqrt(Math.max(0, quadratic(g, mp, mp)));
-      if (gram) {
-        for (int q = 0; q < m; q++) {
-          gramOut[p * m + q] = quadratic(g, mp, probes.get(q));
-        }
-      }
-    }
-    return new Observation.GradientAlignment(step, DoubleVector.of(scores),
-        DoubleVector.of(norms), Math.sqrt(sTarget), DoubleVector.of(gramOut));
+    return SimulatedAlignment.measure(step, probes, gram, names, s, transfer, t.transfer,
+        sTarget, p -> 1 + alignmentNoise * gaussian(2, step, p));
   }
 
-  private void checkNames(Mixture m) {
-    if (!m.names().equals(names)) {
-      throw new IllegalArgumentException(
-          "probe domains must equal the learner's: expected " + names + ", got " + m.names());
-    }
-  }
-
-  private static double quadratic(double[][] g, Mixture p, Mixture q) {
-    double v = 0;
-    for (int i = 0; i < g.length; i++) {
-      for (int j = 0; j < g.length; j++) {
-        v += p.weight(i) * g[i][j] * q.weight(j);
-      }
-    }
-    return v;
-  }
 
   /**
    * Trains one step on {@code batch}: returns each block's loss on the parameters before the

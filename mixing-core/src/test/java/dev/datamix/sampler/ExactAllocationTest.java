@@ -64,6 +64,36 @@ class ExactAllocationTest {
     }
   }
 
+  /**
+   * 5% replay over three old domains in batches of 16: every quota is below one block, so
+   * largest-remainder seating would never serve the smaller old domains; systematic seating
+   * serves each at its share over the steps.
+   */
+  @Test
+  void smallQuotasAreServedAtTheirSharesOverTheSteps() {
+    List<Domain> d = domains(5, 1_000_000);
+    double[] w = {0.95 * 0.287, 0.95 * 0.713, 0.05 * 0.33, 0.05 * 0.10, 0.05 * 0.57};
+    Mixture m = Mixture.normalise(Domain.names(d), w);
+    MixtureSampler s = new MixtureSampler(d, EXACT);
+    BlockBatch b = new BlockBatch(16);
+    long[] served = new long[5];
+    int steps = 4000;
+    for (int step = 0; step < steps; step++) {
+      s.draw(step, m, 16, b);
+      int[] c = counts(b, 5);
+      for (int i = 0; i < 5; i++) {
+        served[i] += c[i];
+        double quota = m.weight(i) * 16;
+        assertTrue(c[i] >= Math.floor(quota) && c[i] <= Math.ceil(quota), "step " + step);
+      }
+    }
+    for (int i = 0; i < 5; i++) {
+      double share = (double) served[i] / (16L * steps);
+      assertEquals(m.weight(i), share, 0.12 * m.weight(i), "domain " + i + " served "
+          + java.util.Arrays.toString(served));
+    }
+  }
+
   @Test
   void drawsAreKeyedResumeExactlyAndTiesRotate() {
     List<Domain> d = domains(3, 1000);

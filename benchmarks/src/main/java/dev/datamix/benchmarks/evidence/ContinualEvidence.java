@@ -8,7 +8,7 @@ import dev.datamix.corpus.Split;
 import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.MixingTrainerBuilder;
 import dev.datamix.djl.train.TrainingConfig;
-import dev.datamix.report.Chart;
+import dev.datamix.report.Charts;
 import dev.datamix.run.RunDirectory;
 import dev.datamix.schedule.LearningRateSchedule;
 import dev.datamix.state.AtomicFiles;
@@ -44,6 +44,9 @@ public final class ContinualEvidence {
   private static final double MIN = 2e-4;
   private static final int EVAL_BLOCKS = 256;
   private static final int CURVE_POINTS = 5;
+  private static final String UNION = "union A ∪ B from scratch";
+  /** The index of the runs a report is made of. */
+  static final String RAW = "continual.json";
 
   private ContinualEvidence() {}
 
@@ -54,34 +57,65 @@ public final class ContinualEvidence {
     Path out = Path.of(a.require("--out"));
     long stepsA = Long.parseLong(a.get("--steps-a", "1000"));
     long stepsB = Long.parseLong(a.get("--steps-b", "1000"));
-    List<Long> seeds = a.has("--seeds") ? a.seeds() : List.of(1L, 2L);
+    List<Long> seeds = a.longs("--seeds", "1,2");
     List<Double> replays = new ArrayList<>();
     for (String r : a.get("--replays", "0,0.05,0.25").split(",")) {
       replays.add(Double.parseDouble(r.strip()));
     }
     Files.createDirectories(out);
-    Map<String, List<JsonNode>> results = new LinkedHashMap<>();
+    ObjectNode index = Json.object();
+    index.put("stepsA", stepsA).put("stepsB", stepsB);
+    seeds.forEach(index.putArray("seeds")::add);
+    index.put("phaseA", "runs/phase-A");
+    ObjectNode entries = index.putObject("entries");
     try (Corpus corpus = Corpus.open(corpusDir)) {
       Path phaseA = out.resolve("runs/phase-A");
-      JsonNode endOfA = run(corpus, phaseA, proportional(), A, stepsA, 1, "random", null);
+      run(corpus, phaseA, proportional(), A, stepsA, 1, "random", null);
       for (double replay : replays) {
         for (String allocation : replay > 0 ? List.of("exact", "random") : List.of("exact")) {
           String label = String.format(Locale.ROOT, "B, replay %.0f%%, %s", replay * 100,
               allocation);
+          ArrayNode dirs = entries.putArray(label);
           for (long seed : seeds) {
             Path dir = out.resolve("runs").resolve(slug(label) + "-s" + seed);
-            results.computeIfAbsent(label, k -> new ArrayList<>()).add(run(corpus, dir,
-                replayMix(corpus, replay), union(), stepsB, seed, allocation, phaseA));
+            run(corpus, dir, replayMix(corpus, replay), union(), stepsB, seed, allocation, phaseA);
+            dirs.add("runs/" + dir.getFileName());
           }
         }
       }
+      ArrayNode dirs = entries.putArray(UNION);
       for (long seed : seeds) {
-        results.computeIfAbsent("union A ∪ B from scratch", k -> new ArrayList<>()).add(run(
-            corpus, out.resolve("runs/union-s" + seed), proportional(), union(), stepsA + stepsB,
-            seed, "random", null));
+        run(corpus, out.resolve("runs/union-s" + seed), proportional(), union(), stepsA + stepsB,
+            seed, "random", null);
+        dirs.add("runs/union-s" + seed);
       }
-      write(out, stepsA, stepsB, seeds, endOfA, results);
     }
+    AtomicFiles.writeString(out.resolve(RAW), Json.write(index));
+    render(out);
+    System.out.println("wrote " + out.resolve("report.md"));
+  }
+
+  /**
+   * Writes {@code report.md} and the plots from {@link #RAW} and each run's {@code
+   * evidence-result.json} in {@code dir}; returns the report's text.
+   */
+  static String render(Path dir) throws IOException {
+    JsonNode index = Json.read(dir.resolve(RAW));
+    List<Long> seeds = new ArrayList<>();
+    index.get("seeds").forEach(x -> seeds.add(x.asLong()));
+    JsonNode endOfA = Json.read(dir.resolve(index.get("phaseA").asText())
+        .resolve("evidence-result.json"));
+    Map<String, List<JsonNode>> results = new LinkedHashMap<>();
+    for (var it = index.get("entries").fields(); it.hasNext(); ) {
+      var e = it.next();
+      List<JsonNode> runs = new ArrayList<>();
+      for (JsonNode r : e.getValue()) {
+        runs.add(Json.read(dir.resolve(r.asText()).resolve("evidence-result.json")));
+      }
+      results.put(e.getKey(), runs);
+    }
+    return write(dir, index.get("stepsA").asLong(), index.get("stepsB").asLong(), seeds, endOfA,
+        results);
   }
 
   private static List<String> union() {
@@ -186,8 +220,8 @@ public final class ContinualEvidence {
     return new double[] {sa, sb};
   }
 
-  private static void write(Path out, long stepsA, long stepsB, List<Long> seeds, JsonNode endOfA,
-      Map<String, List<JsonNode>> results) throws IOException {
+  private static String write(Path out, long stepsA, long stepsB, List<Long> seeds,
+      JsonNode endOfA, Map<String, List<JsonNode>> results) throws IOException {
     double aAfterA = endOfA.get("a").asDouble();
     List<String> md = new ArrayList<>();
     md.add("# Continual pre-training: replay and rewarm from a shared phase-A checkpoint");
@@ -220,7 +254,7 @@ public final class ContinualEvidence {
         mean.add((r.get("a").asDouble() + r.get("b").asDouble()) / 2);
         forget.add(r.get("a").asDouble() - aAfterA);
       }
-      boolean isUnion = e.getKey().startsWith("union");
+      boolean isUnion = e.getKey().equals(UNION);
       md.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", e.getKey(),
           MeanAndSpread.of(as).plain(4), MeanAndSpread.of(bs).plain(4),
           MeanAndSpread.of(mean).plain(4), isUnion ? "—" : MeanAndSpread.of(forget).plain(4)));
@@ -240,14 +274,15 @@ public final class ContinualEvidence {
     md.add("The union run has no end of phase A, so its forgetting is not defined. The curves "
         + "(seed " + seeds.get(0) + ") count tokens from the start of phase A.");
     md.add("");
-    Chart.lines(out.resolve("plots/loss-A"), "Held-out loss on A (English prose)", "tokens",
+    Charts.lines(out.resolve("plots/loss-A"), "Held-out loss on A (English prose)", "tokens",
         "bits per byte", curvesA);
-    Chart.lines(out.resolve("plots/loss-B"), "Held-out loss on B (code)", "tokens",
+    Charts.lines(out.resolve("plots/loss-B"), "Held-out loss on B (code)", "tokens",
         "bits per byte", curvesB);
     md.add("![A](plots/loss-A.png)");
     md.add("![B](plots/loss-B.png)");
-    Files.writeString(out.resolve("report.md"), String.join("\n", md) + "\n");
-    System.out.println("wrote " + out.resolve("report.md"));
+    String text = String.join("\n", md) + "\n";
+    Files.writeString(out.resolve("report.md"), text);
+    return text;
   }
 
   private static String slug(String label) {

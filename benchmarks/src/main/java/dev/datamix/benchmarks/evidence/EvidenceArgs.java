@@ -43,11 +43,16 @@ final class EvidenceArgs {
 
   /** {@code --seeds} (default {@code 1,2,3}). */
   List<Long> seeds() {
-    List<Long> seeds = new ArrayList<>();
-    for (String s : get("--seeds", "1,2,3").split(",")) {
-      seeds.add(Long.parseLong(s.strip()));
+    return longs("--seeds", "1,2,3");
+  }
+
+  /** A comma-separated list of integers, {@code name}'s or {@code fallback}. */
+  List<Long> longs(String name, String fallback) {
+    List<Long> out = new ArrayList<>();
+    for (String s : get(name, fallback).split(",")) {
+      out.add(Long.parseLong(s.strip()));
     }
-    return seeds;
+    return out;
   }
 
   /**

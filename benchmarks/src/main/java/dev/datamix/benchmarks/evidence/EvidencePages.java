@@ -43,7 +43,11 @@ public final class EvidencePages {
     /** {@link MixingLawEvidence#renderCosts} over {@code costs.json}. */
     MIXLAW_COSTS,
     /** {@link dev.datamix.mixlaw.MixFit#markdown} over {@code fit-mix.json}. */
-    FIT_MIX
+    FIT_MIX,
+    /** {@link ContinualEvidence#render} over {@code continual.json} and its runs' results. */
+    CONTINUAL,
+    /** {@link LfrEfficiencyEvidence#render} over {@code premise.json} and the shoot-outs. */
+    LFR_EFFICIENCY
   }
 
   /**
@@ -84,6 +88,12 @@ public final class EvidencePages {
         } else if (file.equals("fit-mix.json")) {
           out.add(new Page(parent.getFileName().toString(), Kind.FIT_MIX, parent,
               parent.resolve("fit-mix.md"), "datamix fit-mix (or benchmarks/run-mixing-laws.sh)"));
+        } else if (file.equals(LfrEfficiencyEvidence.PREMISE)) {
+          out.add(new Page(parent.getFileName().toString(), Kind.LFR_EFFICIENCY, parent,
+              parent.resolve("report.md"), "benchmarks/run-lfr-efficiency.sh"));
+        } else if (file.equals(ContinualEvidence.RAW)) {
+          out.add(new Page(parent.getFileName().toString(), Kind.CONTINUAL, parent,
+              parent.resolve("report.md"), "benchmarks/run-continual.sh"));
         } else if (file.equals(DgaOverheadSweep.RAW)) {
           out.add(new Page(parent.getFileName().toString(), Kind.DGA_OVERHEAD, parent,
               parent.resolve("report.md"), "benchmarks/run-dga.sh --sweep-only true"));
@@ -134,6 +144,14 @@ public final class EvidencePages {
       case FIT_MIX -> {
         return dev.datamix.mixlaw.MixFit.markdown(dev.datamix.state.Json.read(
             page.raw().resolve("fit-mix.json")));
+      }
+      case LFR_EFFICIENCY -> {
+        copyTree(page.raw(), scratch);
+        return LfrEfficiencyEvidence.render(scratch);
+      }
+      case CONTINUAL -> {
+        copyTree(page.raw(), scratch);
+        return ContinualEvidence.render(scratch);
       }
       case TRAINER -> {
         return TrainerOverhead.render(page.raw(), scratch.resolve("benchmarks-trainer.md"));

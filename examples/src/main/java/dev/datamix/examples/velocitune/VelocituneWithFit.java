@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Velocitune (Luo et al., ACL 2025) with its fitting stage: measure the starting model, train a
- * proxy run on a quarter of the budget (half in the tiny run), fit {@code L(D) = E + B·D^-β} per domain and take each
- * domain's target loss at the tokens it will see, then train under Velocitune toward those
- * targets. Every stage's output is a file in the work directory (the same stages as {@code
+ * Velocitune (Luo et al., ACL 2025) with its fitting stage: measure the starting model, train
+ * proxy runs to the end of their schedules (the longest on half the budget), fit {@code L(D) = E
+ * + B·D^-β} per domain on their final losses and take each domain's target loss at the tokens it
+ * will see, then train under Velocitune toward those targets. Every stage's output is a file in the work directory (the same stages as {@code
  * datamix fit --train}). See {@code examples/velocitune/README.md}.
  */
 public final class VelocituneWithFit {
@@ -36,7 +36,7 @@ public final class VelocituneWithFit {
     Path dir = a.work().resolve("velocitune");
     try (Corpus corpus = Corpus.open(a.demoCorpus())) {
       VelocituneWorkflow w = new VelocituneWorkflow(corpus, dir, config, velocitune,
-          /* proxyFraction */ 0.5, /* fitPoints */ a.tiny() ? 4 : 6, /* startFrom */ null, System.out);
+          /* proxyFraction */ 0.5, /* fitPoints */ a.tiny() ? 4 : 5, /* startFrom */ null, System.out);
       w.runMissing();
       JsonNode fits = Json.read(w.output(VelocituneWorkflow.Stage.FIT));
       JsonNode initial = Json.read(w.output(VelocituneWorkflow.Stage.INITIAL));

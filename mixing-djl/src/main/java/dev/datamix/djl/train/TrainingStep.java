@@ -167,6 +167,14 @@ final class TrainingStep {
       for (int i = 0; i < eff.size(); i++) {
         w.put(eff.names().get(i), eff.weight(i));
       }
+      int[] drawn = new int[domains.size()];
+      for (int j = 0; j < batch.size(); j++) {
+        drawn[batch.domain(j)]++;
+      }
+      ObjectNode served = line.putObject("batchBlocks"); // what the batch holds, not its odds
+      for (int i = 0; i < drawn.length; i++) {
+        served.put(domains.get(i).name(), drawn[i]);
+      }
       if (!lossWeights.isNone()) {
         ObjectNode u = line.putObject("lossWeights");
         for (int i = 0; i < domains.size(); i++) {
