@@ -41,7 +41,10 @@ public final class Chart {
   private boolean rangeAfterFirst;
   private double tailFrom = Double.NaN;
 
-  /** A line, or with {@code high} a band between {@code y} (its low side) and {@code high}. */
+  /**
+   * A line, or with {@code high} a band between {@code y} (its low side) and {@code high}; a band
+   * always follows its line in {@link #series} ({@link #band} adds both, or only the line).
+   */
   private record Series(String name, double[] x, double[] y, boolean dashed, double[] high) {}
 
   /** Colours by series order; a band takes its line's colour, translucent. */
@@ -195,12 +198,10 @@ public final class Chart {
       c.getStyler().setYAxisMin(range[0]).setYAxisMax(range[1]);
     }
     int colour = 0;
-    java.util.Map<String, java.awt.Color> lineColours = new java.util.HashMap<>();
+    java.awt.Color base = PALETTE[0]; // the colour of the last line: a band's
     for (Series all : series) {
       Series s = thin(all, maxPoints);
       if (s.high() != null) {
-        String line = s.name().substring(0, s.name().length() - " ± sd".length());
-        java.awt.Color base = lineColours.getOrDefault(line, PALETTE[0]);
         double[] px = new double[2 * s.x().length];
         double[] py = new double[px.length];
         for (int i = 0; i < s.x().length; i++) {
@@ -219,7 +220,7 @@ public final class Chart {
       }
       XYSeries x = c.addSeries(s.name(), s.x(), s.y());
       java.awt.Color col = PALETTE[colour++ % PALETTE.length];
-      lineColours.put(s.name(), col);
+      base = col;
       x.setLineColor(col);
       x.setMarkerColor(col);
       x.setMarker(s.x().length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
@@ -257,11 +258,8 @@ public final class Chart {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     for (Series s : series) {
-      int from = s.high() == null && s.x().length > 1 ? 1 : 0;
-      for (int i = from; i < s.x().length; i++) {
-        if (s.high() != null && s.x()[i] <= firstX(s.name())) {
-          continue;
-        }
+      // a band's first point is at its line's first x, so skipping index 0 skips both
+      for (int i = s.x().length > 1 ? 1 : 0; i < s.x().length; i++) {
         lo = Math.min(lo, s.y()[i]);
         hi = Math.max(hi, s.high() == null ? s.y()[i] : s.high()[i]);
       }
@@ -295,17 +293,6 @@ public final class Chart {
     }
     double pad = 0.05 * (hi - lo);
     return new double[] {lo - pad, hi + pad, from};
-  }
-
-  /** The first x of the line a band belongs to. */
-  private double firstX(String bandName) {
-    String line = bandName.substring(0, bandName.length() - " ± sd".length());
-    for (Series s : series) {
-      if (s.high() == null && s.name().equals(line)) {
-        return s.x()[0];
-      }
-    }
-    return Double.NEGATIVE_INFINITY;
   }
 
   /** The chart as an inline {@code <svg>} element, for an HTML page. */

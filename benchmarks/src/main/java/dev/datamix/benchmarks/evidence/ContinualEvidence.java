@@ -70,7 +70,7 @@ public final class ContinualEvidence {
     ObjectNode entries = index.putObject("entries");
     try (Corpus corpus = Corpus.open(corpusDir)) {
       Path phaseA = out.resolve("runs/phase-A");
-      run(corpus, phaseA, proportional(), A, stepsA, 1, "random", null);
+      run(corpus, phaseA, mix(corpus, 1), stepsA, 1, "random", null);
       for (double replay : replays) {
         for (String allocation : replay > 0 ? List.of("exact", "random") : List.of("exact")) {
           String label = String.format(Locale.ROOT, "B, replay %.0f%%, %s", replay * 100,
@@ -78,15 +78,15 @@ public final class ContinualEvidence {
           ArrayNode dirs = entries.putArray(label);
           for (long seed : seeds) {
             Path dir = out.resolve("runs").resolve(slug(label) + "-s" + seed);
-            run(corpus, dir, replayMix(corpus, replay), union(), stepsB, seed, allocation, phaseA);
+            run(corpus, dir, mix(corpus, replay), stepsB, seed, allocation, phaseA);
             dirs.add("runs/" + dir.getFileName());
           }
         }
       }
       ArrayNode dirs = entries.putArray(UNION);
       for (long seed : seeds) {
-        run(corpus, out.resolve("runs/union-s" + seed), proportional(), union(), stepsA + stepsB,
-            seed, "random", null);
+        run(corpus, out.resolve("runs/union-s" + seed), Json.parse("{\"policy\": "
+            + "\"proportional\"}"), stepsA + stepsB, seed, "random", null);
         dirs.add("runs/union-s" + seed);
       }
     }
@@ -118,21 +118,12 @@ public final class ContinualEvidence {
         results);
   }
 
-  private static List<String> union() {
-    List<String> all = new ArrayList<>(A);
-    all.addAll(B);
-    return all;
-  }
-
-  private static JsonNode proportional() {
-    return Json.parse("{\"policy\": \"proportional\"}");
-  }
-
   /**
-   * Phase B's mix: {@code (1 − x)} of each batch from B in proportion to B's tokens and {@code x}
-   * from A in proportion to A's, as the {@code continual} policy builds it.
+   * {@code x} of each batch from A in proportion to A's tokens and {@code 1 − x} from B in
+   * proportion to B's: phase A at {@code x = 1}, phase B at its replay fraction, as the {@code
+   * continual} policy builds it.
    */
-  private static JsonNode replayMix(Corpus corpus, double replay) {
+  private static JsonNode mix(Corpus corpus, double replay) {
     ObjectNode spec = Json.object();
     spec.put("policy", "explicit");
     ObjectNode w = spec.putObject("config").putObject("weights");
@@ -151,27 +142,23 @@ public final class ContinualEvidence {
     }
   }
 
-  /** One run, or the result it left: its curve of (tokens, mean A, mean B) and final means. */
-  private static JsonNode run(Corpus corpus, Path dir, JsonNode policy, List<String> domains,
-      long steps, long seed, String allocation, Path initialWeights) throws IOException {
+  /**
+   * One run over A ∪ B (A's domains are evaluated in every run), unless it left its result: its
+   * curve of (tokens, mean A, mean B) and final means.
+   */
+  private static void run(Corpus corpus, Path dir, JsonNode policy, long steps, long seed,
+      String allocation, Path initialWeights) throws IOException {
     Path resultFile = dir.resolve("evidence-result.json");
     if (Files.exists(resultFile)) {
-      return Json.read(resultFile);
+      return;
     }
     ObjectNode cfg = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": " + steps
         + ", \"seed\": " + seed + ", \"evalBlocksPerDomain\": " + EVAL_BLOCKS
         + ", \"allocation\": \"" + allocation + "\", \"warmupSteps\": " + warmup(steps)
         + ", \"peakLr\": " + PEAK + ", \"minLr\": " + MIN + "}");
     ArrayNode td = cfg.putArray("trainDomains");
-    union().forEach(td::add); // A's domains are evaluated in every run
-    if (domains.size() < union().size()) {
-      ObjectNode w = Json.object();
-      w.put("policy", "explicit");
-      ObjectNode weights = w.putObject("config").putObject("weights");
-      put(weights, corpus, domains, 1);
-      put(weights, corpus, B, 0);
-      policy = w;
-    }
+    A.forEach(td::add);
+    B.forEach(td::add);
     MixingTrainerBuilder b = MixingTrainer.builder().setCorpus(corpus).setPolicy(policy)
         .optConfig(TrainingConfig.fromJson(cfg))
         .optSchedule(LearningRateSchedule.warmupCosine(PEAK, warmup(steps), steps, MIN))
@@ -197,7 +184,6 @@ public final class ContinualEvidence {
     AtomicFiles.writeString(resultFile, Json.write(result));
     System.err.printf(Locale.ROOT, "%s: A %.4f, B %.4f%n", dir.getFileName(),
         result.get("a").asDouble(), result.get("b").asDouble());
-    return result;
   }
 
   private static long warmup(long steps) {

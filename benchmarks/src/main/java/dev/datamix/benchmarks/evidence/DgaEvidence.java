@@ -33,6 +33,31 @@ import java.util.Map;
 public final class DgaEvidence {
   private DgaEvidence() {}
 
+  /**
+   * How target-like each domain is ({@link TargetSimilarity}, on the 64 target blocks DGA's
+   * probes use, 200,000 tokens of each domain, α = 0.1): importance sampling's scores.
+   */
+  static Map<String, Double> targetScores(Path corpusDir, List<String> domains, String target)
+      throws IOException {
+    try (Corpus corpus = Corpus.open(corpusDir)) {
+      return TargetSimilarity.scores(corpus, domains, target, 64, 200_000, 0.1);
+    }
+  }
+
+  /** The {@code importance} policy spec with these scores. */
+  static ObjectNode importance(Map<String, Double> scores) {
+    ObjectNode spec = Json.object();
+    spec.put("policy", "importance");
+    ObjectNode sc = spec.putObject("config").putObject("scores");
+    scores.forEach(sc::put);
+    return spec;
+  }
+
+  /** {@code trainer} with the target set DGA's probes align with: 64 blocks, probe batch 8. */
+  static ObjectNode withTarget(ObjectNode trainer, String target) {
+    return trainer.put("targetDomain", target).put("targetBlocks", 64).put("probeBatchSize", 8);
+  }
+
   /** Runs everything missing and writes {@code report.md}. */
   public static void main(String[] args) throws IOException {
     EvidenceArgs a = new EvidenceArgs(args);
@@ -55,14 +80,8 @@ public final class DgaEvidence {
       names.add(d.strip());
     }
     Files.createDirectories(out);
-    Map<String, Double> scores;
-    try (Corpus corpus = Corpus.open(corpusDir)) {
-      scores = TargetSimilarity.scores(corpus, names, target, 64, 200_000, 0.1);
-    }
-    ObjectNode importance = Json.object();
-    importance.put("policy", "importance");
-    ObjectNode sc = importance.putObject("config").putObject("scores");
-    scores.forEach(sc::put);
+    Map<String, Double> scores = targetScores(corpusDir, names, target);
+    ObjectNode importance = importance(scores);
     ObjectNode dga = (ObjectNode) Json.parse("{\"policy\": \"dga\"}");
     ObjectNode dgaConfig = dga.putObject("config").put("updateEvery", updateEvery);
     if (a.has("--learning-rate")) {

@@ -7,7 +7,6 @@ import dev.datamix.corpus.Split;
 import dev.datamix.corpus.cluster.ClusterSettings;
 import dev.datamix.corpus.cluster.CorpusClusterer;
 import dev.datamix.corpus.prepare.TrainingCaps;
-import dev.datamix.dga.TargetSimilarity;
 import dev.datamix.shootout.Shootout;
 import dev.datamix.shootout.ShootoutReport;
 import dev.datamix.shootout.ShootoutSpec;
@@ -55,7 +54,7 @@ public final class DgaRegimesEvidence {
     List<String> generic = new ArrayList<>();
     a.realTextTrainer(600).get("trainDomains").forEach(d -> generic.add(d.asText()));
 
-    Map<String, Double> scores = scores(corpusDir, generic);
+    Map<String, Double> scores = DgaEvidence.targetScores(corpusDir, generic, TARGET);
     List<String> ranked = new ArrayList<>(generic);
     ranked.sort(Comparator.comparingDouble(d -> -scores.get(d)));
     Path scarce = out.resolve("corpus-scarce");
@@ -65,7 +64,8 @@ public final class DgaRegimesEvidence {
       caps.put(ranked.get(1), cap);
       TrainingCaps.write(corpusDir, scarce, caps, ExistingOutput.OVERWRITE); // its own corpus
     }
-    run(scarce, generic, a.seeds(), out.resolve("scarce"), null);
+    run(a, scarce, generic, DgaEvidence.targetScores(scarce, generic, TARGET), a.seeds(),
+        out.resolve("scarce"), null);
 
     Path clustered = out.resolve("corpus-clusters");
     ClusterSettings settings = new ClusterSettings(generic, List.of(TARGET), clusters, 512,
@@ -77,19 +77,14 @@ public final class DgaRegimesEvidence {
       names.add(settings.clusterName(c));
     }
     List<Long> clusterSeeds = a.longs("--cluster-seeds", a.get("--seeds", "1,2,3"));
-    run(clustered, names, clusterSeeds, out.resolve("clusters"), bases(clustered, names));
-  }
-
-  private static Map<String, Double> scores(Path corpusDir, List<String> domains)
-      throws IOException {
-    try (Corpus corpus = Corpus.open(corpusDir)) {
-      return TargetSimilarity.scores(corpus, domains, TARGET, 64, 200_000, 0.1);
-    }
+    Map<String, Double> clusterScores = DgaEvidence.targetScores(clustered, names, TARGET);
+    run(a, clustered, names, clusterScores, clusterSeeds, out.resolve("clusters"),
+        bases(clustered, names, clusterScores));
   }
 
   /** Four bases: the domains' quartiles by importance score, proportional to tokens inside. */
-  private static ArrayNode bases(Path corpusDir, List<String> names) throws IOException {
-    Map<String, Double> scores = scores(corpusDir, names);
+  private static ArrayNode bases(Path corpusDir, List<String> names, Map<String, Double> scores)
+      throws IOException {
     List<String> ranked = new ArrayList<>(names);
     ranked.sort(Comparator.comparingDouble(d -> -scores.get(d)));
     ArrayNode bases = Json.array();
@@ -106,22 +101,16 @@ public final class DgaRegimesEvidence {
   }
 
   /** The shoot-out of one regime: natural, importance, DGA in both EMA forms (and stratified). */
-  private static void run(Path corpusDir, List<String> domains, List<Long> seeds, Path shoot,
-      ArrayNode bases) throws IOException {
-    ObjectNode trainer = (ObjectNode) Json.parse("{\"batchSize\": 16, \"steps\": 600, "
-        + "\"warmupSteps\": 30, \"peakLr\": 0.002, \"minLr\": 0.0002, "
-        + "\"evalBlocksPerDomain\": 16, \"targetDomain\": \"" + TARGET + "\", "
-        + "\"targetBlocks\": 64, \"probeBatchSize\": 8}");
+  private static void run(EvidenceArgs a, Path corpusDir, List<String> domains,
+      Map<String, Double> scores, List<Long> seeds, Path shoot, ArrayNode bases)
+      throws IOException {
+    ObjectNode trainer = DgaEvidence.withTarget(a.realTextTrainer(600), TARGET);
     ArrayNode train = trainer.putArray("trainDomains");
     domains.forEach(train::add);
-    ObjectNode importance = Json.object();
-    importance.put("policy", "importance");
-    ObjectNode sc = importance.putObject("config").putObject("scores");
-    scores(corpusDir, domains).forEach(sc::put);
     List<ShootoutSpec.Entry> entries = new ArrayList<>(List.of(
         new ShootoutSpec.Entry("uniform", Json.parse("{\"policy\": \"uniform\"}")),
         new ShootoutSpec.Entry("natural", Json.parse("{\"policy\": \"proportional\"}")),
-        new ShootoutSpec.Entry("importance", importance)));
+        new ShootoutSpec.Entry("importance", DgaEvidence.importance(scores))));
     for (String form : List.of("sampler", "state")) {
       ObjectNode dga = Json.object();
       dga.put("policy", "dga");

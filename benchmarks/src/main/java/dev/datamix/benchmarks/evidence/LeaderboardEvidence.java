@@ -17,7 +17,6 @@ import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.Json;
 import dev.datamix.stats.MeanAndSpread;
 import dev.datamix.stats.PairedDifference;
-import dev.datamix.dga.TargetSimilarity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,16 +81,13 @@ public final class LeaderboardEvidence {
   /** The shoot-out of the policies that need the target in the trainer or a fit. */
   private static void runOwn(EvidenceArgs a, Path corpusDir, Path out, Path own)
       throws IOException {
-    ObjectNode trainer = a.realTextTrainer(600);
-    trainer.put("targetDomain", TARGET).put("targetBlocks", 64).put("probeBatchSize", 8);
+    ObjectNode trainer = DgaEvidence.withTarget(a.realTextTrainer(600), TARGET);
     List<String> names = new ArrayList<>();
     trainer.get("trainDomains").forEach(d -> names.add(d.asText()));
-    ObjectNode importance = Json.object();
-    importance.put("policy", "importance");
+    ObjectNode importance = DgaEvidence.importance(DgaEvidence.targetScores(corpusDir, names,
+        TARGET));
     JsonNode targets;
     try (Corpus corpus = Corpus.open(corpusDir)) {
-      ObjectNode sc = importance.putObject("config").putObject("scores");
-      TargetSimilarity.scores(corpus, names, TARGET, 64, 200_000, 0.1).forEach(sc::put);
       ObjectNode plain = a.realTextTrainer(600);
       VelocituneWorkflow w = new VelocituneWorkflow(corpus, out.resolve("velocitune-fit"),
           TrainingConfig.fromJson(plain), (ObjectNode) Json.parse("{\"updateEvery\": 50}"), 0.2,

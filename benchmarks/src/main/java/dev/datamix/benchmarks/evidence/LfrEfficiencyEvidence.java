@@ -3,7 +3,6 @@ package dev.datamix.benchmarks.evidence;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.datamix.corpus.BatchAssembler;
 import dev.datamix.corpus.Corpus;
 import dev.datamix.corpus.Split;
 import dev.datamix.djl.train.MixingTrainer;
@@ -155,24 +154,9 @@ public final class LfrEfficiencyEvidence {
 
   /** Every training block's loss (nats/token) under the run's latest checkpoint. */
   private static float[] blockLosses(Corpus corpus, Path run) throws IOException {
-    int n = (int) corpus.blocks(0, Split.TRAIN);
-    float[] out = new float[n];
-    int batch = 32;
-    BatchAssembler assembler = new BatchAssembler(corpus, Split.TRAIN, batch);
-    int[] doms = new int[batch];
-    long[] refs = new long[batch];
     try (ReferenceModel model = ReferenceModel.load(run, corpus, Device.cpu())) {
-      for (int from = 0; from < n; from += batch) {
-        int k = Math.min(batch, n - from);
-        for (int i = 0; i < k; i++) {
-          refs[i] = from + i;
-        }
-        assembler.assemble(doms, refs, k);
-        System.arraycopy(model.perBlockLosses(assembler.tokens(), k, assembler.rowLength()), 0,
-            out, from, k);
-      }
+      return model.trainingBlockLosses(corpus, 0, 32);
     }
-    return out;
   }
 
   private static double mean(float[] v) {

@@ -5,78 +5,52 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.corpus.Corpus;
 import dev.datamix.corpus.CorpusManifest;
 import dev.datamix.corpus.Split;
-import dev.datamix.corpus.TokenDtype;
+import dev.datamix.corpus.prepare.ShardWriter;
 import dev.datamix.state.Json;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The shard files of a cluster corpus: one per (cluster, split, source domain), plus an end. */
 final class ClusterShards {
-  private final Path out;
   private final ClusterSettings settings;
-  private final TokenDtype dtype;
-  private final String split;
-  private final String source;
-  private final OutputStream[] streams;
+  private final ShardWriter[] writers;
   private final long[] blocks;
   private final int[] last;
 
   ClusterShards(Path out, ClusterSettings settings, CorpusManifest m, Split split, String source)
       throws IOException {
-    this.out = out;
     this.settings = settings;
-    this.dtype = m.dtype();
-    this.split = split.id();
-    this.source = source;
-    this.streams = new OutputStream[settings.clusters()];
+    this.writers = new ShardWriter[settings.clusters()];
     this.blocks = new long[settings.clusters()];
     this.last = new int[settings.clusters()];
-    for (int c = 0; c < streams.length; c++) {
+    for (int c = 0; c < writers.length; c++) {
       Files.createDirectories(out.resolve(settings.clusterName(c)));
-      streams[c] = new BufferedOutputStream(Files.newOutputStream(out.resolve(file(c))), 1 << 16);
+      writers[c] = new ShardWriter(out, settings.clusterName(c), split.id() + "-" + source,
+          m.dtype(), m.vocabSize(), Long.MAX_VALUE);
     }
-  }
-
-  private String file(int c) {
-    return settings.clusterName(c) + "/" + split + "-" + source + ".bin";
   }
 
   /** Appends {@code tokens[0..length)} to cluster {@code c}; {@code tokens[length]} is kept. */
   void write(int c, int[] tokens, int length) throws IOException {
-    for (int i = 0; i < length; i++) {
-      writeToken(streams[c], dtype, tokens[i]);
-    }
+    writers[c].write(tokens, length);
     last[c] = tokens[length];
     blocks[c]++;
   }
 
-  /** Writes one token in the corpus's byte order (little-endian). */
-  private static void writeToken(OutputStream s, TokenDtype dtype, int token)
-      throws IOException {
-    s.write(token & 0xFF);
-    s.write((token >>> 8) & 0xFF);
-    if (dtype == TokenDtype.UINT32) {
-      s.write((token >>> 16) & 0xFF);
-      s.write((token >>> 24) & 0xFF);
-    }
-  }
-
-  /** Closes every file, deletes the empty ones and returns {@code {cluster: {file, blocks, last}}}. */
+  /**
+   * Closes every writer (one that got no block wrote no file) and returns {@code {cluster: {file,
+   * blocks, last}}}.
+   */
   ObjectNode close() throws IOException {
     ObjectNode o = Json.object();
-    for (int c = 0; c < streams.length; c++) {
-      streams[c].close();
-      if (blocks[c] == 0) {
-        Files.delete(out.resolve(file(c)));
-      } else {
-        o.putObject(settings.clusterName(c)).put("file", file(c)).put("blocks", blocks[c])
-            .put("last", last[c]);
+    for (int c = 0; c < writers.length; c++) {
+      writers[c].close();
+      if (blocks[c] > 0) {
+        o.putObject(settings.clusterName(c)).put("file", writers[c].shards().get(0).file())
+            .put("blocks", blocks[c]).put("last", last[c]);
       }
     }
     return o;
@@ -110,11 +84,12 @@ final class ClusterShards {
       }
     }
     if (total > 0) {
-      String endFile = name + "/" + split.id() + "-end.bin";
-      try (OutputStream s = Files.newOutputStream(out.resolve(endFile))) {
-        writeToken(s, m.dtype(), end);
+      ShardWriter w = new ShardWriter(out, name, split.id() + "-end", m.dtype(), m.vocabSize(),
+          1);
+      try (w) {
+        w.write(end);
       }
-      shards.add(new CorpusManifest.ShardEntry(endFile, 1));
+      shards.addAll(w.shards());
     }
     if (from != null && total > 0) {
       for (String src : settings.domains()) {
@@ -130,11 +105,7 @@ final class ClusterShards {
   static CorpusManifest.DomainEntry copyDomain(Path source, Path out,
       CorpusManifest.DomainEntry d) throws IOException {
     for (CorpusManifest.SplitEntry s : d.splits().values()) {
-      for (CorpusManifest.ShardEntry sh : s.shards()) {
-        Path dst = out.resolve(sh.file());
-        Files.createDirectories(dst.getParent());
-        Files.copy(source.resolve(sh.file()), dst, StandardCopyOption.REPLACE_EXISTING);
-      }
+      ShardWriter.copy(source, out, s);
     }
     return d;
   }

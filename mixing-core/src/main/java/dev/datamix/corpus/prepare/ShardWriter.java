@@ -13,9 +13,11 @@ import java.util.List;
 
 /**
  * Appends tokens to little-endian shard files {@code prefix-000.bin}, {@code prefix-001.bin}, ...
- * of at most {@code shardTokens} tokens each, checking every id against the vocabulary.
+ * of at most {@code shardTokens} tokens each, checking every id against the vocabulary. A file is
+ * opened at its first token, so a writer that gets none writes nothing. Used by ingestion and by
+ * the corpora derived from a prepared one ({@code TrainingCaps}, {@code CorpusClusterer}).
  */
-final class ShardWriter implements AutoCloseable {
+public final class ShardWriter implements AutoCloseable {
   private final Path directory;
   private final String relativeDir;
   private final String prefix;
@@ -28,8 +30,16 @@ final class ShardWriter implements AutoCloseable {
   private String currentFile;
   private long inShard;
 
-  ShardWriter(Path directory, String relativeDir, String prefix, TokenDtype dtype, int vocabSize,
-      long shardTokens) {
+  /**
+   * @param directory the corpus directory
+   * @param relativeDir the shards' directory inside it (created by the caller)
+   * @param prefix the shards' file-name prefix
+   * @param dtype the token type
+   * @param vocabSize ids must be below it
+   * @param shardTokens most tokens per file
+   */
+  public ShardWriter(Path directory, String relativeDir, String prefix, TokenDtype dtype,
+      int vocabSize, long shardTokens) {
     this.directory = directory;
     this.relativeDir = relativeDir;
     this.prefix = prefix;
@@ -38,13 +48,19 @@ final class ShardWriter implements AutoCloseable {
     this.shardTokens = shardTokens;
   }
 
-  void write(int[] tokens, int count) throws IOException {
+  /** Appends {@code tokens[0..count)}. */
+  public void write(int[] tokens, int count) throws IOException {
     for (int i = 0; i < count; i++) {
       write(tokens[i]);
     }
   }
 
-  void write(int token) throws IOException {
+  /**
+   * Appends one token.
+   *
+   * @throws IllegalStateException naming the id and the shard if it is outside the vocabulary
+   */
+  public void write(int token) throws IOException {
     if (token < 0 || token >= vocabSize) {
       throw new IllegalStateException("the tokenizer produced id " + token + " outside its "
           + "vocabulary of " + vocabSize + " (shard " + currentFile + ")");
@@ -85,8 +101,22 @@ final class ShardWriter implements AutoCloseable {
   }
 
   /** The shards written, after {@link #close()}. */
-  List<CorpusManifest.ShardEntry> shards() {
+  public List<CorpusManifest.ShardEntry> shards() {
     return shards;
+  }
+
+  /**
+   * Copies the shard files of split {@code s} of the corpus in {@code source} to the same paths
+   * in {@code out} and returns the split unchanged (a domain a derived corpus keeps as it is).
+   */
+  public static CorpusManifest.SplitEntry copy(Path source, Path out,
+      CorpusManifest.SplitEntry s) throws IOException {
+    for (CorpusManifest.ShardEntry sh : s.shards()) {
+      Path dst = out.resolve(sh.file());
+      Files.createDirectories(dst.getParent());
+      Files.copy(source.resolve(sh.file()), dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return s;
   }
 
   @Override

@@ -10,7 +10,6 @@ import dev.datamix.state.OutputDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +56,7 @@ public final class TrainingCaps {
         Map<Split, CorpusManifest.SplitEntry> splits = new LinkedHashMap<>();
         for (Map.Entry<Split, CorpusManifest.SplitEntry> s : d.splits().entrySet()) {
           Long cap = s.getKey() == Split.TRAIN ? caps.get(d.name()) : null;
-          splits.put(s.getKey(), cap == null ? copy(source, out, s.getValue())
+          splits.put(s.getKey(), cap == null ? ShardWriter.copy(source, out, s.getValue())
               : capped(corpus, out, d.name(), s.getValue(), cap, m));
         }
         domains.add(new CorpusManifest.DomainEntry(d.name(), splits));
@@ -67,16 +66,6 @@ public final class TrainingCaps {
       AtomicFiles.writeString(out.resolve(CorpusManifest.FILE_NAME),
           Json.write(capped.toJson()));
     }
-  }
-
-  private static CorpusManifest.SplitEntry copy(Path source, Path out,
-      CorpusManifest.SplitEntry s) throws IOException {
-    for (CorpusManifest.ShardEntry sh : s.shards()) {
-      Path dst = out.resolve(sh.file());
-      Files.createDirectories(dst.getParent());
-      Files.copy(source.resolve(sh.file()), dst, StandardCopyOption.REPLACE_EXISTING);
-    }
-    return s;
   }
 
   /** The first {@code cap} blocks (plus the token their last target reads) in one shard. */

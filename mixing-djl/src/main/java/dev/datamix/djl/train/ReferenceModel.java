@@ -136,6 +136,40 @@ public final class ReferenceModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Every training block of the corpus's domain {@code d}, scored in forward passes of {@code
+   * batch} blocks: each block's mean per-token loss (nats), in block order.
+   *
+   * @throws IllegalArgumentException naming the value if {@code batch <= 0}, or the domain if it
+   *     has more blocks than one array holds
+   */
+  public float[] trainingBlockLosses(Corpus corpus, int d, int batch) {
+    if (batch <= 0) {
+      throw new IllegalArgumentException("batch must be > 0, got " + batch);
+    }
+    long blocks = corpus.blocks(d, dev.datamix.corpus.Split.TRAIN);
+    if (blocks > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("domain '" + corpus.domainNames().get(d) + "' has "
+          + blocks + " blocks, more than one array holds");
+    }
+    float[] losses = new float[(int) blocks];
+    dev.datamix.corpus.BatchAssembler assembler = new dev.datamix.corpus.BatchAssembler(corpus,
+        dev.datamix.corpus.Split.TRAIN, batch);
+    int[] doms = new int[batch];
+    long[] refs = new long[batch];
+    java.util.Arrays.fill(doms, d);
+    for (long from = 0; from < blocks; from += batch) {
+      int n = (int) Math.min(batch, blocks - from);
+      for (int i = 0; i < n; i++) {
+        refs[i] = from + i;
+      }
+      assembler.assemble(doms, refs, n);
+      float[] v = perBlockLosses(assembler.tokens(), n, assembler.rowLength());
+      System.arraycopy(v, 0, losses, (int) from, n);
+    }
+    return losses;
+  }
+
   @Override
   public void close() {
     manager.close();

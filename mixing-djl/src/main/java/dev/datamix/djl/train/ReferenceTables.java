@@ -3,7 +3,6 @@ package dev.datamix.djl.train;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.datamix.corpus.BatchAssembler;
 import dev.datamix.corpus.Corpus;
 import dev.datamix.corpus.Split;
 import dev.datamix.mixture.Domain;
@@ -85,29 +84,11 @@ public final class ReferenceTables {
     }
     try (ReferenceModel model = ReferenceModel.load(referenceRun, corpus, device)) {
       float[][] losses = new float[domains.size()][];
-      BatchAssembler assembler = new BatchAssembler(corpus, Split.TRAIN, batch);
-      int[] doms = new int[batch];
-      long[] refs = new long[batch];
       long total = 0;
       for (int d = 0; d < domains.size(); d++) {
         Domain domain = domains.get(d);
-        int corpusDomain = corpus.domainIndex(domain.name());
-        if (domain.blocks() > Integer.MAX_VALUE - 8) {
-          throw new IllegalArgumentException("domain '" + domain.name() + "' has "
-              + domain.blocks() + " blocks, more than one table array holds");
-        }
-        losses[d] = new float[(int) domain.blocks()];
         long start = System.nanoTime();
-        for (long from = 0; from < domain.blocks(); from += batch) {
-          int n = (int) Math.min(batch, domain.blocks() - from);
-          for (int i = 0; i < n; i++) {
-            doms[i] = corpusDomain;
-            refs[i] = from + i;
-          }
-          assembler.assemble(doms, refs, n);
-          float[] v = model.perBlockLosses(assembler.tokens(), n, assembler.rowLength());
-          System.arraycopy(v, 0, losses[d], (int) from, n);
-        }
+        losses[d] = model.trainingBlockLosses(corpus, corpus.domainIndex(domain.name()), batch);
         total += domain.blocks();
         if (progress != null) {
           progress.printf(Locale.ROOT, "reference table: %s, %d blocks in %.1f s%n",

@@ -70,8 +70,7 @@ public final class VelocituneWorkflow {
   private final Path dir;
   private final TrainingConfig config;
   private final ObjectNode policyConfig;
-  private final double proxyFraction;
-  private final int fitPoints;
+  private final ProxyRuns proxies;
   private final Path startFrom;
   private final PrintStream out;
   private boolean claimed;
@@ -93,13 +92,12 @@ public final class VelocituneWorkflow {
   public VelocituneWorkflow(Corpus corpus, Path dir, TrainingConfig config,
       ObjectNode policyConfig, double proxyFraction, int fitPoints, Path startFrom,
       PrintStream out) {
-    new ProxyRuns(config.steps(), config.warmupSteps(), proxyFraction, fitPoints); // validates
+    this.proxies = new ProxyRuns(config.steps(), config.warmupSteps(), proxyFraction,
+        fitPoints); // validates both
     this.corpus = corpus;
     this.dir = dir;
     this.config = config;
     this.policyConfig = policyConfig.deepCopy();
-    this.proxyFraction = proxyFraction;
-    this.fitPoints = fitPoints;
     this.startFrom = startFrom;
     this.out = out;
   }
@@ -125,8 +123,8 @@ public final class VelocituneWorkflow {
     o.set("corpus", Workflows.corpus(corpus));
     o.set("trainer", config.toJson());
     o.set("policyConfig", policyConfig);
-    o.put("proxyFraction", proxyFraction);
-    o.put("fitPoints", fitPoints);
+    o.put("proxyFraction", proxies.largestFraction());
+    o.put("fitPoints", proxies.count());
     o.put("proxies", "completed"); // fit directories made with points inside one proxy differ
     o.put("startFrom", startFrom == null ? "" : startFrom.toString());
     return o;
@@ -195,17 +193,16 @@ public final class VelocituneWorkflow {
         }
       }
       case PROXY -> {
-        ProxyRuns plan = proxyRuns();
         ArrayNode points = Json.array();
-        for (int k = 1; k <= plan.count(); k++) {
-          points.add(proxyPoint(plan, k));
+        for (int k = 1; k <= proxies.count(); k++) {
+          points.add(proxyPoint(k));
         }
         ObjectNode o = Json.object();
-        o.put("proxySteps", plan.totalSteps());
+        o.put("proxySteps", proxies.totalSteps());
         o.set("points", points);
         AtomicFiles.writeString(output(stage), Json.write(o));
-        print("stage proxy: %d proxies, %d steps in all (%.2f× the main run)", plan.count(),
-            plan.totalSteps(), (double) plan.totalSteps() / config.steps());
+        print("stage proxy: %d proxies, %d steps in all (%.2f× the main run)", proxies.count(),
+            proxies.totalSteps(), (double) proxies.totalSteps() / config.steps());
       }
       case FIT -> {
         JsonNode proxy = Json.read(output(Stage.PROXY));
@@ -272,7 +269,7 @@ public final class VelocituneWorkflow {
 
   /** The proxies this workflow trains. */
   public ProxyRuns proxyRuns() {
-    return new ProxyRuns(config.steps(), config.warmupSteps(), proxyFraction, fitPoints);
+    return proxies;
   }
 
   /**
@@ -280,17 +277,17 @@ public final class VelocituneWorkflow {
    * compressed to that length; its final held-out losses and each domain's tokens. Kept in
    * {@code proxy-runs/p<k>/point.json}, so an interrupted proxy stage continues.
    */
-  private JsonNode proxyPoint(ProxyRuns plan, int k) throws IOException {
+  private JsonNode proxyPoint(int k) throws IOException {
     Path runDir = dir.resolve("proxy-runs").resolve("p" + k);
     Path pointFile = runDir.resolve("point.json");
     if (Files.exists(pointFile)) {
       return Json.read(pointFile);
     }
-    TrainingConfig proxy = config.with(Json.parse("{\"steps\": " + plan.steps(k)
-        + ", \"warmupSteps\": " + plan.warmupSteps(k) + "}"));
+    TrainingConfig proxy = config.with(Json.parse("{\"steps\": " + proxies.steps(k)
+        + ", \"warmupSteps\": " + proxies.warmupSteps(k) + "}"));
     ObjectNode p = Json.object();
     try (MixingTrainer t = trainer(initialPolicy(), proxy, runDir, false).build()) {
-      t.runSteps(plan.steps(k));
+      t.runSteps(proxies.steps(k));
       double[] loss = t.evaluate(Split.VALIDATION);
       p.put("step", t.step());
       ObjectNode tokens = p.putObject("tokens");
@@ -302,8 +299,8 @@ public final class VelocituneWorkflow {
       }
     }
     AtomicFiles.writeString(pointFile, Json.write(p));
-    print("proxy %d/%d: %d steps (warm-up %d), final held-out loss %s", k, plan.count(),
-        plan.steps(k), plan.warmupSteps(k), p.get("loss"));
+    print("proxy %d/%d: %d steps (warm-up %d), final held-out loss %s", k, proxies.count(),
+        proxies.steps(k), proxies.warmupSteps(k), p.get("loss"));
     return p;
   }
 
