@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 main="$1"; default_out="$2"; shift 2
 benchmarks/ensure-shared-corpus.sh
+. ./native-env.sh
 cp=$(benchmarks/classpath.sh)
 java -Xmx4g -Djava.awt.headless=true -Dai.djl.offline=true -cp "$cp" \
   -Ddatamix.command="${DATAMIX_COMMAND:-benchmarks/run-evidence.sh $main $default_out $*}" \

@@ -24,6 +24,7 @@ for kind in subset pool; do
     rm -rf "$src"
   fi
 done
+. ./native-env.sh
 cp=$(benchmarks/classpath.sh)
 exec java -Xmx4g -Djava.awt.headless=true -Dai.djl.offline=true -cp "$cp" \
   -Ddatamix.command="benchmarks/run-lfr-efficiency.sh $*" \

@@ -7,6 +7,7 @@
 #   benchmarks/run-shootout.sh --report-only --out shootouts/demo   # table + plots from the raw runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. ./native-env.sh
 cp=$(benchmarks/classpath.sh)
 java -Xmx4g -Djava.awt.headless=true -Dai.djl.offline=true \
   -Ddatamix.command="benchmarks/run-shootout.sh $*" \

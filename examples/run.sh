@@ -26,5 +26,6 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root" -path "*/src/main/*" -newer "$jar" -p
   (cd "$root" && mvn -q -B -ntp -pl examples -am install -DskipTests) >&2
 fi
 cd "$root"
+. "$root/native-env.sh"
 exec java -Dai.djl.offline=true ${DATAMIX_JAVA_OPTS:-} -cp "$jar" \
   "${classes[$name]}" "$@"

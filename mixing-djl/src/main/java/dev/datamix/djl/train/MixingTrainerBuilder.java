@@ -172,6 +172,7 @@ public final class MixingTrainerBuilder {
     if (registry == null) {
       registry = PolicyRegistry.load();
     }
+    NativeDeterminism.warnOnce();
     return new MixingTrainer(this);
   }
 }

@@ -68,8 +68,10 @@ class KillAndResumeTest {
     if (haltAt != null) {
       cmd.add(haltAt.toString());
     }
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("process.log").toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("process.log").toFile());
+    pb.environment().putAll(NativeDeterminism.ENVIRONMENT); // also when run outside Maven
+    return pb.start();
   }
 
   private static long lines(Path metrics) throws IOException {
