@@ -52,4 +52,26 @@ class EvidencePagesTest {
       }
     }
   }
+
+  /**
+   * The README quotes the leaderboard's rows between {@code <!-- leaderboard -->} and {@code
+   * <!-- /leaderboard -->}; each quoted table line must be a line of the regenerable page.
+   */
+  @Test
+  void theReadmeQuotesTheLeaderboardVerbatim() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int from = readme.indexOf("<!-- leaderboard -->");
+    int to = readme.indexOf("<!-- /leaderboard -->");
+    assertTrue(from >= 0 && to > from, "README.md has no <!-- leaderboard --> quote");
+    List<String> page = Files.readAllLines(DOCS.resolve("leaderboard.md"));
+    int quoted = 0;
+    for (String line : readme.substring(from, to).split("\n")) {
+      if (line.startsWith("|")) {
+        assertTrue(page.contains(line), "README.md quotes a leaderboard line that "
+            + "docs/leaderboard.md does not hold: " + line);
+        quoted++;
+      }
+    }
+    assertTrue(quoted >= 3, "the quote holds " + quoted + " table lines");
+  }
 }

@@ -10,7 +10,7 @@ package dev.datamix.velocitune;
  * <p>Why not points read inside one proxy: a short proxy whose cosine reaches its floor early
  * bends its curve down at the end, which a fit of {@code E + B/D^β} reads as saturation, so the
  * targets land just below its last loss; the main run, still at a high rate there, passes them
- * early and every velocity collapses to 0 (docs/velocitune-results.md). Points read mid-schedule
+ * early and every velocity collapses to 0 (issue 19; docs/policies/velocitune.md). Points read mid-schedule
  * of the main run instead sit above the annealed loss the run ends at. Final losses of completed
  * runs are what scaling laws are fitted on (Hoffmann et al., 2022), and what the target stands
  * for.

@@ -47,7 +47,11 @@ public final class EvidencePages {
     /** {@link ContinualEvidence#render} over {@code continual.json} and its runs' results. */
     CONTINUAL,
     /** {@link LfrEfficiencyEvidence#render} over {@code premise.json} and the shoot-outs. */
-    LFR_EFFICIENCY
+    LFR_EFFICIENCY,
+    /** {@link LeaderboardEvidence#render} over {@code leaderboard.json}. */
+    LEADERBOARD,
+    /** {@link VelocituneEvidence#renderVelocities} over a shoot-out and its targets. */
+    VELOCITIES
   }
 
   /**
@@ -60,6 +64,22 @@ public final class EvidencePages {
    * @param regenerate the command that regenerates it
    */
   public record Page(String name, Kind kind, Path raw, Path markdown, String regenerate) {}
+
+  /**
+   * Rewrites regenerable pages from their raw files: {@code EvidencePages DOCS [NAME...]}, every
+   * page under {@code DOCS} or only those named ({@link Page#name}).
+   */
+  public static void main(String[] args) throws IOException {
+    Path docs = Path.of(args[0]);
+    List<String> names = List.of(args).subList(1, args.length);
+    Path scratch = Files.createTempDirectory("evidence-pages");
+    for (Page page : all(docs)) {
+      if (names.isEmpty() || names.contains(page.name())) {
+        Files.writeString(page.markdown(), regenerate(page, scratch.resolve(page.name())));
+        System.out.println("wrote " + page.markdown());
+      }
+    }
+  }
 
   /** Every regenerable page under {@code docs}. */
   public static List<Page> all(Path docs) throws IOException {
@@ -91,6 +111,12 @@ public final class EvidencePages {
         } else if (file.equals(LfrEfficiencyEvidence.PREMISE)) {
           out.add(new Page(parent.getFileName().toString(), Kind.LFR_EFFICIENCY, parent,
               parent.resolve("report.md"), "benchmarks/run-lfr-efficiency.sh"));
+        } else if (file.equals(VelocituneEvidence.TARGETS)) {
+          out.add(new Page(parent.getFileName() + "-velocities", Kind.VELOCITIES, parent,
+              parent.resolve(VelocituneEvidence.VELOCITIES), "benchmarks/run-velocitune.sh"));
+        } else if (file.equals(LeaderboardEvidence.RAW)) {
+          out.add(new Page("leaderboard", Kind.LEADERBOARD, parent,
+              parent.resolveSibling("leaderboard.md"), "benchmarks/run-leaderboard.sh"));
         } else if (file.equals(ContinualEvidence.RAW)) {
           out.add(new Page(parent.getFileName().toString(), Kind.CONTINUAL, parent,
               parent.resolve("report.md"), "benchmarks/run-continual.sh"));
@@ -152,6 +178,12 @@ public final class EvidencePages {
       case CONTINUAL -> {
         copyTree(page.raw(), scratch);
         return ContinualEvidence.render(scratch);
+      }
+      case VELOCITIES -> {
+        return VelocituneEvidence.renderVelocities(page.raw());
+      }
+      case LEADERBOARD -> {
+        return LeaderboardEvidence.render(page.raw());
       }
       case TRAINER -> {
         return TrainerOverhead.render(page.raw(), scratch.resolve("benchmarks-trainer.md"));

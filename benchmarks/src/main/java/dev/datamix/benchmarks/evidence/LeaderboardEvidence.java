@@ -47,6 +47,8 @@ import java.util.Set;
  */
 public final class LeaderboardEvidence {
   static final String TARGET = "target_jargon";
+  /** The raw rows, from which {@link #render} writes the page. */
+  public static final String RAW = "leaderboard.json";
   /** Rows whose weights come from the mixing-law swarm: its compute is their extra compute. */
   static final Set<String> FROM_SWARM = Set.of("fitmix-gbt", "fitmix-loglinear",
       "fitmix-quadratic", "fitmix-then-uniform", "aioli-restricted");
@@ -70,12 +72,12 @@ public final class LeaderboardEvidence {
     List<Path> shootouts = List.of(peers.resolve("shootout"), mixlaws.resolve("shootout"), own);
     List<Row> rows = rows(Path.of(corpus), out, shootouts, mixlaws);
     rows.sort(Comparator.comparingDouble(r -> r.mean().mean()));
-    String md = markdown(rows, a.seeds(), Provenance.command("benchmarks/run-leaderboard.sh"));
+    AtomicFiles.writeString(out.resolve(RAW), Json.write(toJson(rows, a.seeds(),
+        Provenance.command("benchmarks/run-leaderboard.sh"))));
     Path docs = Path.of(a.get("--docs", "docs/leaderboard.md"));
     Files.createDirectories(docs.toAbsolutePath().getParent());
-    Files.writeString(docs, md);
-    AtomicFiles.writeString(out.resolve("leaderboard.json"), Json.write(toJson(rows)));
-    System.out.println("wrote " + docs);
+    Files.writeString(docs, render(out));
+    System.out.println("wrote " + docs + " (raw: " + out.resolve(RAW) + ")");
   }
 
   /** The shoot-out of the policies that need the target in the trainer or a fit. */
@@ -278,18 +280,51 @@ public final class LeaderboardEvidence {
         ? "loses to stratified" : "no difference shown";
   }
 
-  private static ArrayNode toJson(List<Row> rows) {
-    ArrayNode a = Json.array();
+  static ObjectNode toJson(List<Row> rows, List<Long> seeds, String command) {
+    ObjectNode o = Json.object().put("command", command);
+    seeds.forEach(o.putArray("seeds")::add);
+    ArrayNode a = o.putArray("rows");
     for (Row r : rows) {
-      ObjectNode o = a.addObject().put("label", r.label()).put("source", r.source())
-          .put("mean", r.mean().mean()).put("meanSd", r.mean().sd())
-          .put("worst", r.worst().mean()).put("target", r.target().mean())
-          .put("overhead", r.overhead()).put("extraCompute", r.extra());
-      if (r.vsStratified() != null) {
-        o.put("delta", r.vsStratified().mean()).put("deltaLow", r.vsStratified().low())
-            .put("deltaHigh", r.vsStratified().high());
+      ObjectNode row = a.addObject().put("label", r.label()).put("source", r.source());
+      spread(row, "mean", r.mean());
+      spread(row, "worst", r.worst());
+      if (!Double.isNaN(r.target().mean())) {
+        spread(row, "target", r.target());
       }
+      PairedDifference d = r.vsStratified();
+      if (d != null) {
+        row.putObject("vsStratified").put("mean", d.mean()).put("sd", d.sd()).put("n", d.n())
+            .put("halfWidth", d.halfWidth());
+      }
+      row.put("overhead", r.overhead()).put("extraCompute", r.extra());
     }
-    return a;
+    return o;
+  }
+
+  private static void spread(ObjectNode row, String key, MeanAndSpread m) {
+    row.putObject(key).put("mean", m.mean()).put("sd", m.sd());
+  }
+
+  private static MeanAndSpread spread(JsonNode row, String key) {
+    JsonNode m = row.get(key);
+    return m == null ? new MeanAndSpread(Double.NaN, Double.NaN)
+        : new MeanAndSpread(m.get("mean").asDouble(), m.get("sd").asDouble());
+  }
+
+  /** The page, from {@code dir}'s {@link #RAW}. */
+  public static String render(Path dir) throws IOException {
+    JsonNode o = Json.read(dir.resolve(RAW));
+    List<Row> rows = new ArrayList<>();
+    for (JsonNode r : o.get("rows")) {
+      JsonNode d = r.get("vsStratified");
+      rows.add(new Row(r.get("label").asText(), r.get("source").asText(), spread(r, "mean"),
+          spread(r, "worst"), spread(r, "target"), d == null ? null
+              : new PairedDifference(d.get("mean").asDouble(), d.get("sd").asDouble(),
+                  d.get("n").asInt(), d.get("halfWidth").asDouble()),
+          r.get("overhead").asDouble(), r.get("extraCompute").asDouble()));
+    }
+    List<Long> seeds = new ArrayList<>();
+    o.get("seeds").forEach(x -> seeds.add(x.asLong()));
+    return markdown(rows, seeds, o.get("command").asText());
   }
 }

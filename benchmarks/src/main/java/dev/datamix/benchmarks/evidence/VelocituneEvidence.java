@@ -29,17 +29,22 @@ import java.util.List;
  * rule from the target fit; Velocitune with the workflow's targets (completed proxies, {@code
  * VelocituneWorkflow}); and the static mix at that Velocitune run's average weights (the paper's
  * ordering ablation) — plus {@code uniform}, the stratified baseline every shoot-out carries.
- * Reports the shoot-out table and each arm's final normalised velocities against both target
- * sets: worst domain and spread (max − min) over domains.
+ * Writes the shoot-out's report and {@link #VELOCITIES}, each arm's final normalised velocities
+ * against both target sets: worst domain and spread (max − min) over domains.
  *
  * <p>Usage: {@code VelocituneEvidence --corpus DIR --out DIR [--domains a,b,c] [--steps N]
  * [--seeds 1,2,3] [--update-every M] [--pretrain-steps N] [--pretrain-domains a,b]}; run
  * through {@code benchmarks/run-velocitune.sh}. Everything finished earlier is kept.
  */
 public final class VelocituneEvidence {
+  /** Both target sets and the note on the arms, beside the shoot-out. */
+  public static final String TARGETS = "velocitune-targets.json";
+  /** The page {@link #renderVelocities} writes. */
+  public static final String VELOCITIES = "velocities.md";
+
   private VelocituneEvidence() {}
 
-  /** Runs everything missing and writes {@code report.md}. */
+  /** Runs everything missing; writes the shoot-out's {@code report.md} and {@link #VELOCITIES}. */
   public static void main(String[] args) throws IOException {
     EvidenceArgs a = new EvidenceArgs(args);
     Path corpusDir = Path.of(a.require("--corpus"));
@@ -102,20 +107,41 @@ public final class VelocituneEvidence {
         seeds);
     run(new ShootoutSpec(corpusDir.toString(), 0, 0, trainer, entries, seeds,
         Math.max(1, steps / 12), "proportional", start), shoot);
-    List<String> md = new ArrayList<>(Files.readAllLines(shoot.resolve("report.md")));
-    md.set(0, "# Velocitune in continual pre-training on real text");
+    ObjectNode targets = Json.object();
+    targets.set("workflow", fits.get("targets"));
+    targets.set("oracle", oracle);
+    targets.put("note", "Every run, the proxies included, starts from a base model trained "
+        + pretrainSteps + " steps (uniform) on " + pretrainDomains + ". `velocitune` takes its "
+        + "targets from the workflow's completed proxies (`workflow/fits.json`, with the "
+        + "extrapolation check); `velocitune-oracle` from the final validation losses of "
+        + "`proportional` seed " + seeds.get(0) + " (both sets are in `" + TARGETS + "`); "
+        + "`static-at-velocitune-average` is the explicit mix at the mean weights of the "
+        + "`velocitune` runs over all steps and seeds.");
+    AtomicFiles.writeString(shoot.resolve(TARGETS), Json.write(targets));
+    Files.writeString(shoot.resolve(VELOCITIES), renderVelocities(shoot));
+    System.out.println("wrote " + shoot.resolve("report.md") + " and "
+        + shoot.resolve(VELOCITIES));
+  }
+
+  /**
+   * The velocity page of a shoot-out directory holding {@link #TARGETS}: its note, then the
+   * final normalised velocities of every arm against each target set.
+   */
+  public static String renderVelocities(Path shoot) throws IOException {
+    JsonNode targets = Json.read(shoot.resolve(TARGETS));
+    JsonNode spec = Json.read(shoot.resolve("spec.json"));
+    List<String> labels = new ArrayList<>();
+    spec.get("policies").forEach(p -> labels.add(p.get("label").asText()));
+    List<Long> seeds = new ArrayList<>();
+    spec.get("seeds").forEach(x -> seeds.add(x.asLong()));
+    List<String> md = new ArrayList<>();
+    md.add("# Velocitune in continual pre-training: normalised velocities");
     md.add("");
-    md.add("Every run, the proxies included, starts from a base model trained " + pretrainSteps
-        + " steps (uniform) on " + pretrainDomains + ". `velocitune` takes its targets from the "
-        + "workflow's completed proxies (`workflow/fits.json`, with the extrapolation check); "
-        + "`velocitune-oracle` from the final validation losses of `proportional` seed "
-        + seeds.get(0) + " (`oracle-targets.json`); `static-at-velocitune-average` is the "
-        + "explicit mix at the mean weights of the `velocitune` runs over all steps and seeds.");
+    md.add(targets.get("note").asText());
     md.add("");
-    velocities(md, shoot, entries, seeds, "the workflow's targets", fits.get("targets"));
-    velocities(md, shoot, entries, seeds, "the oracle targets", oracle);
-    Files.writeString(out.resolve("report.md"), String.join("\n", md) + "\n");
-    System.out.println("wrote " + out.resolve("report.md"));
+    velocities(md, shoot, labels, seeds, "the workflow's targets", targets.get("workflow"));
+    velocities(md, shoot, labels, seeds, "the oracle targets", targets.get("oracle"));
+    return String.join("\n", md) + "\n";
   }
 
   private static void run(ShootoutSpec spec, Path dir) throws IOException {
@@ -176,7 +202,7 @@ public final class VelocituneEvidence {
    * ℓ_target), 0, 1)} (test split, first and last evaluations) per arm, with the worst domain
    * and the spread over domains.
    */
-  private static void velocities(List<String> md, Path shoot, List<ShootoutSpec.Entry> entries,
+  private static void velocities(List<String> md, Path shoot, List<String> labels,
       List<Long> seeds, String what, JsonNode targets) throws IOException {
     List<String> names = new ArrayList<>();
     targets.fieldNames().forEachRemaining(names::add);
@@ -191,13 +217,13 @@ public final class VelocituneEvidence {
     }
     md.add(h + " worst | spread |");
     md.add(sep + "---:|---:|");
-    for (ShootoutSpec.Entry e : entries) {
+    for (String label : labels) {
       List<List<Double>> cols = new ArrayList<>();
       for (int i = 0; i < names.size() + 2; i++) {
         cols.add(new ArrayList<>());
       }
       for (long seed : seeds) {
-        JsonNode curve = new RunDirectory(shoot.resolve("runs").resolve(e.label() + "-s" + seed))
+        JsonNode curve = new RunDirectory(shoot.resolve("runs").resolve(label + "-s" + seed))
             .readResult().get("curve");
         JsonNode first = curve.get(0).get("nats");
         JsonNode last = curve.get(curve.size() - 1).get("nats");
@@ -215,7 +241,7 @@ public final class VelocituneEvidence {
         cols.get(names.size()).add(worst);
         cols.get(names.size() + 1).add(worst - best);
       }
-      StringBuilder row = new StringBuilder("| ").append(e.label()).append(" |");
+      StringBuilder row = new StringBuilder("| ").append(label).append(" |");
       for (List<Double> c : cols) {
         row.append(' ').append(MeanAndSpread.of(c).plain(3)).append(" |");
       }
