@@ -77,21 +77,33 @@ public final class ProxyFit {
       double budgetTokens, Map<String, List<double[]>> proxyPoints, List<String> notes) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (Map.Entry<String, DataScalingFit> e : fits.entrySet()) {
-      DataScalingFit f = e.getValue();
       double tokens = Math.max(1, budgetTokens * initial.weight(e.getKey()));
-      if (f.flagged()) {
-        double[] law = powerLaw(proxyPoints.get(e.getKey()));
-        double target = law[1] > 0 ? law[0] * Math.pow(tokens, -law[1]) : 0;
-        out.put(e.getKey(), target);
-        notes.add(String.format(Locale.ROOT, "domain '%s': fit flagged (%s); target = %s %.4f",
-            e.getKey(), f.flag(), law[1] > 0 ? String.format(Locale.ROOT,
-                "pure power law %.4g·D^-%.4f at %.0f tokens =", law[0], law[1], tokens)
-                : "0 (the proxy loss never fell):", target));
-      } else {
-        out.put(e.getKey(), f.predict(tokens));
+      Prediction p = predict(e.getValue(), proxyPoints.get(e.getKey()), tokens);
+      out.put(e.getKey(), p.value());
+      if (p.fallback() != null) {
+        notes.add(String.format(Locale.ROOT, "domain '%s': %s; target = %.4f", e.getKey(),
+            p.fallback(), p.value()));
       }
     }
     return out;
+  }
+
+  /** A law's value at some tokens, and the fallback taken ({@code null}: the fit itself). */
+  private record Prediction(double value, String fallback) {}
+
+  /** What {@link #targets} takes at {@code tokens}: the fit, or its fallback if flagged. */
+  private static Prediction predict(DataScalingFit f, List<double[]> points, double tokens) {
+    if (!f.flagged()) {
+      return new Prediction(f.predict(tokens), null);
+    }
+    double[] law = powerLaw(points);
+    if (law[1] <= 0) {
+      return new Prediction(0, "fit flagged (" + f.flag() + "); 0, since the proxy loss never "
+          + "fell");
+    }
+    return new Prediction(law[0] * Math.pow(tokens, -law[1]), String.format(Locale.ROOT,
+        "fit flagged (%s); pure power law %.4g·D^-%.4f at %.0f tokens", f.flag(), law[0], law[1],
+        tokens));
   }
 
   /** {@code [B, β]} of {@code L = B·D^(−β)} fitted in log–log to the points with D, L > 0. */
@@ -121,28 +133,42 @@ public final class ProxyFit {
   }
 
   /**
-   * How well the fits extrapolate: per domain, the law fitted without its largest-token point,
-   * predicting that point ({@code [tokens, observed, predicted]}; predicted is NaN when the
-   * reduced fit fails or is flagged, and when a domain has fewer than 5 points: the reduced fit
-   * needs 4).
+   * One domain's extrapolation check: the law fitted without the largest-token point, predicting
+   * it, the way {@link #targets} would (a flagged reduced fit takes the same fallback).
+   *
+   * @param method {@code "fit"}, the fallback taken (with the reduced fit's flag), or why there
+   *     is no prediction ({@code predicted} NaN)
    */
-  public Map<String, double[]> extrapolationCheck(ScalingLawFitter fitter) {
-    Map<String, double[]> out = new LinkedHashMap<>();
+  public record Extrapolation(double tokens, double observed, double predicted, String method) {
+    /** Predicted minus observed. */
+    public double error() {
+      return predicted - observed;
+    }
+  }
+
+  /**
+   * How well the fits extrapolate, per domain: the law fitted without its largest-token point,
+   * predicting that point with the fit or, when the reduced fit is flagged, the fallback
+   * {@link #targets} would use. A domain with too few points for the reduced fit gets NaN and
+   * the fitter's reason.
+   */
+  public Map<String, Extrapolation> extrapolationCheck(ScalingLawFitter fitter) {
+    Map<String, Extrapolation> out = new LinkedHashMap<>();
     for (Map.Entry<String, List<double[]>> e : points.entrySet()) {
       List<double[]> ps = new ArrayList<>(e.getValue().stream().filter(p -> p[0] > 0).toList());
       ps.sort((x, y) -> Double.compare(x[0], y[0]));
       double[] last = ps.remove(ps.size() - 1);
-      double predicted = Double.NaN;
+      Extrapolation x;
       try {
         DataScalingFit f = fitter.fitData(ps.stream().mapToDouble(p -> p[0]).toArray(),
             ps.stream().mapToDouble(p -> p[1]).toArray());
-        if (!f.flagged()) {
-          predicted = f.predict(last[0]);
-        }
+        Prediction p = predict(f, ps, last[0]);
+        x = new Extrapolation(last[0], last[1], p.value(),
+            p.fallback() == null ? "fit" : p.fallback());
       } catch (IllegalArgumentException ex) {
-        // too few points for the reduced fit: reported as NaN
+        x = new Extrapolation(last[0], last[1], Double.NaN, "no reduced fit: " + ex.getMessage());
       }
-      out.put(e.getKey(), new double[] {last[0], last[1], predicted});
+      out.put(e.getKey(), x);
     }
     return out;
   }

@@ -128,9 +128,11 @@ class ProxyTargetsTest {
       assertTrue(target <= reach[d] + 0.02 && target > reach[d] - 0.1, names.get(d)
           + ": target " + target + " vs the main run's final loss " + reach[d]);
     }
-    Map<String, double[]> check = fit.extrapolationCheck(ScalingLawFitter.leastSquares());
-    for (double[] c : check.values()) {
-      assertEquals(c[1], c[2], 0.02, "the fit without the longest proxy predicts it");
+    Map<String, ProxyFit.Extrapolation> check =
+        fit.extrapolationCheck(ScalingLawFitter.leastSquares());
+    for (ProxyFit.Extrapolation c : check.values()) {
+      assertEquals(c.observed(), c.predicted(), 0.02, "the fit without the longest proxy "
+          + "predicts it (" + c.method() + ")");
     }
   }
 
@@ -167,5 +169,35 @@ class ProxyTargetsTest {
     assertEquals(0.0, t.get("flat"));
     assertEquals(2, notes.size());
     assertTrue(notes.get(0).contains("pure power law"), notes.get(0));
+  }
+
+  /**
+   * The check predicts the held-out point the way the targets are made: a flagged reduced fit
+   * takes the fallback and says so, never a silent NaN (it gave NaN for two domains of the
+   * leaderboard's from-scratch fit).
+   */
+  @Test
+  void theExtrapolationCheckTakesTheTargetsFallbackAndNamesIt() {
+    ProxyFit fit = new ProxyFit();
+    double[] tokens = {1e4, 2e4, 4e4, 8e4, 1.6e5};
+    double[] rising = {2.0, 2.1, 2.2, 2.3, 2.25};
+    for (int i = 0; i < tokens.length; i++) {
+      fit.add("rising", tokens[i], rising[i]);
+      fit.add("law", tokens[i], 1.5 + 40 * Math.pow(tokens[i], -0.5));
+    }
+    fit.add("short", 1e4, 3.0).add("short", 2e4, 2.9);
+    Map<String, ProxyFit.Extrapolation> check =
+        fit.extrapolationCheck(ScalingLawFitter.leastSquares());
+    ProxyFit.Extrapolation law = check.get("law");
+    assertEquals("fit", law.method());
+    assertEquals(1.5 + 40 * Math.pow(1.6e5, -0.5), law.predicted(), 1e-3);
+    ProxyFit.Extrapolation r = check.get("rising");
+    assertEquals(0.0, r.predicted(), "the loss never fell: the fallback target 0");
+    assertEquals(-2.25, r.error(), 1e-12);
+    assertTrue(r.method().contains("fit flagged") && r.method().contains("never fell"),
+        r.method());
+    ProxyFit.Extrapolation s = check.get("short");
+    assertTrue(Double.isNaN(s.predicted()) && s.method().startsWith("no reduced fit: "),
+        s.method());
   }
 }

@@ -232,8 +232,8 @@ public final class VelocituneWorkflow {
         notes.forEach(n::add);
         ObjectNode ex = o.putObject("extrapolation");
         pf.extrapolationCheck(ScalingLawFitter.leastSquares()).forEach((name, c) -> ex
-            .putObject(name).put("tokens", c[0]).put("observed", c[1]).put("predicted", c[2])
-            .put("error", c[2] - c[1]));
+            .putObject(name).put("tokens", c.tokens()).put("observed", c.observed())
+            .put("predicted", c.predicted()).put("error", c.error()).put("method", c.method()));
         AtomicFiles.writeString(output(stage), Json.write(o));
         print("stage fit: token budget %,.0f", budget);
         print("%-14s %9s %11s %8s %8s %9s %9s", "domain", "E", "B", "beta", "R2", "tokens",
@@ -307,9 +307,13 @@ public final class VelocituneWorkflow {
   private void printExtrapolation(JsonNode ex) {
     print("extrapolation check: each fit without its longest proxy, predicting that proxy");
     print("%-14s %11s %9s %9s %8s", "domain", "tokens", "observed", "predicted", "error");
-    ex.fields().forEachRemaining(e -> print("%-14s %,11.0f %9.4f %9.4f %+8.4f", e.getKey(),
-        e.getValue().get("tokens").asDouble(), e.getValue().get("observed").asDouble(),
-        e.getValue().get("predicted").asDouble(), e.getValue().get("error").asDouble()));
+    ex.fields().forEachRemaining(e -> {
+      String method = e.getValue().path("method").asText("fit");
+      print("%-14s %,11.0f %9.4f %9.4f %+8.4f%s", e.getKey(),
+          e.getValue().get("tokens").asDouble(), e.getValue().get("observed").asDouble(),
+          e.getValue().get("predicted").asDouble(), e.getValue().get("error").asDouble(),
+          method.equals("fit") ? "" : "  (" + method + ")");
+    });
   }
 
   /**
