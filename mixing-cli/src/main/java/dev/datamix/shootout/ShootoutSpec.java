@@ -3,6 +3,8 @@ package dev.datamix.shootout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.state.Json;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -151,6 +153,22 @@ public record ShootoutSpec(String corpus, long demoBytes, int demoBlockLength, O
         new Entry("proportional", Json.parse("{\"policy\": \"proportional\"}")),
         new Entry("temperature-2", Json.parse(
             "{\"policy\": \"temperature\", \"config\": {\"temperature\": 2}}")));
+  }
+
+  /**
+   * The spec a shoot-out directory was run with: its {@code spec.json}, which {@link Shootout}
+   * writes with every key; its trainer is that file's alone, not merged with any defaults.
+   */
+  public static ShootoutSpec ofDirectory(Path shootout) throws IOException {
+    ShootoutSpec q = quick();
+    return fromJson(Json.read(shootout.resolve("spec.json")), new ShootoutSpec(q.corpus(),
+        q.demoBytes(), q.demoBlockLength(), Json.object(), q.policies(), q.seeds(),
+        q.evalEvery(), q.reference()));
+  }
+
+  /** The policies' labels, in order. */
+  public List<String> labels() {
+    return policies.stream().map(Entry::label).toList();
   }
 
   /** A few minutes on 2 CPU cores: smoke test. */

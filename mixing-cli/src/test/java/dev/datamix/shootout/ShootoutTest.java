@@ -50,6 +50,11 @@ class ShootoutTest {
       assertEquals(Chart.WIDTH, image.getWidth(), plot);
       assertEquals(Chart.HEIGHT, image.getHeight(), plot);
     }
+    ShootoutSpec read = ShootoutSpec.ofDirectory(out);
+    assertEquals(tiny().labels(), read.labels());
+    assertEquals(List.of("uniform", "proportional"), read.labels());
+    assertEquals(tiny().seeds(), read.seeds());
+    assertEquals(tiny().trainer(), read.trainer());
     Path uniformResult = out.resolve("runs/uniform-s1/result.json");
     assertEquals(3, Json.read(uniformResult).get("curve").size(), "steps 0, 3 and 6");
     assertEquals(6, Files.readAllLines(out.resolve("runs/uniform-s1/metrics.jsonl")).size());

@@ -125,17 +125,14 @@ public final class LeaderboardEvidence {
     List<Row> rows = new ArrayList<>();
     Set<String> seen = new java.util.HashSet<>();
     for (Path shoot : shootouts) {
-      JsonNode spec = Json.read(shoot.resolve("spec.json"));
-      List<Long> seeds = new ArrayList<>();
-      spec.get("seeds").forEach(s -> seeds.add(s.asLong()));
+      ShootoutSpec spec = ShootoutSpec.ofDirectory(shoot);
+      List<Long> seeds = spec.seeds();
       Map<String, double[][]> finals = new LinkedHashMap<>();
-      for (JsonNode e : spec.get("policies")) {
-        String label = e.get("label").asText();
+      for (String label : spec.labels()) {
         finals.put(label, finals(corpusDir, out, shoot, label, seeds, shootouts));
       }
       double[][] stratified = finals.get("uniform");
-      for (JsonNode e : spec.get("policies")) {
-        String label = e.get("label").asText();
+      for (String label : spec.labels()) {
         if (!seen.add(label)) {
           continue; // the baselines copied into a later shoot-out appear once
         }

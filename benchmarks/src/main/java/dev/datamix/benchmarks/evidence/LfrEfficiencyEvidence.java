@@ -75,17 +75,14 @@ public final class LfrEfficiencyEvidence {
    */
   static String render(Path dir) throws IOException {
     Path onS = dir.resolve("subset");
-    JsonNode spec = Json.read(onS.resolve("spec.json"));
-    List<Long> seeds = new ArrayList<>();
-    spec.get("seeds").forEach(x -> seeds.add(x.asLong()));
-    long steps = spec.get("trainer").get("steps").asLong();
+    ShootoutSpec spec = ShootoutSpec.ofDirectory(onS);
+    List<Long> seeds = spec.seeds();
+    long steps = spec.trainer().get("steps").asLong();
     List<Path> fresh = new ArrayList<>();
-    List<Long> poolSeeds = new ArrayList<>();
     for (int m : MULTIPLES) {
       fresh.add(dir.resolve("pool-" + m + "T"));
     }
-    Json.read(fresh.get(0).resolve("spec.json")).get("seeds")
-        .forEach(x -> poolSeeds.add(x.asLong()));
+    List<Long> poolSeeds = ShootoutSpec.ofDirectory(fresh.get(0)).seeds();
     return write(dir, onS, fresh, seeds, poolSeeds, (ObjectNode) Json.read(
         dir.resolve(PREMISE)), steps);
   }

@@ -129,18 +129,16 @@ public final class VelocituneEvidence {
    */
   public static String renderVelocities(Path shoot) throws IOException {
     JsonNode targets = Json.read(shoot.resolve(TARGETS));
-    JsonNode spec = Json.read(shoot.resolve("spec.json"));
-    List<String> labels = new ArrayList<>();
-    spec.get("policies").forEach(p -> labels.add(p.get("label").asText()));
-    List<Long> seeds = new ArrayList<>();
-    spec.get("seeds").forEach(x -> seeds.add(x.asLong()));
+    ShootoutSpec spec = ShootoutSpec.ofDirectory(shoot);
     List<String> md = new ArrayList<>();
     md.add("# Velocitune in continual pre-training: normalised velocities");
     md.add("");
     md.add(targets.get("note").asText());
     md.add("");
-    velocities(md, shoot, labels, seeds, "the workflow's targets", targets.get("workflow"));
-    velocities(md, shoot, labels, seeds, "the oracle targets", targets.get("oracle"));
+    velocities(md, shoot, spec.labels(), spec.seeds(), "the workflow's targets",
+        targets.get("workflow"));
+    velocities(md, shoot, spec.labels(), spec.seeds(), "the oracle targets",
+        targets.get("oracle"));
     return String.join("\n", md) + "\n";
   }
 
