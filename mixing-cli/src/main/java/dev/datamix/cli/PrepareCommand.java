@@ -1,6 +1,8 @@
 package dev.datamix.cli;
 
+import dev.datamix.corpus.Split;
 import dev.datamix.corpus.demo.DemoCorpus;
+import dev.datamix.corpus.megatron.MegatronDomains;
 import dev.datamix.corpus.prepare.CorpusPreparer;
 import dev.datamix.corpus.prepare.DocumentSource;
 import dev.datamix.corpus.prepare.FileSources;
@@ -32,7 +34,10 @@ import picocli.CommandLine.Option;
         "their split; other documents are split by a hash of their text. --out must be new or",
         "empty (--overwrite replaces a corpus there once the new one is complete). Bytes that",
         "are not UTF-8 become U+FFFD and are counted per domain and split (the 'bad utf-8'",
-        "column and the manifest's invalidUtf8), or fail with --fail-on-invalid-utf8."})
+        "column and the manifest's invalidUtf8), or fail with --fail-on-invalid-utf8.",
+        "--megatron name=PREFIX attaches a Megatron .bin/.idx dataset, read in place (cut into",
+        "splits by --megatron-split as Megatron's --split does; name:val=PREFIX puts it whole",
+        "into one split); it may be given beside --domain."})
 public final class PrepareCommand implements Callable<Integer> {
 
   @CommandLine.Spec
@@ -52,6 +57,22 @@ public final class PrepareCommand implements Callable<Integer> {
   @Option(names = "--domain", paramLabel = "NAME=PATH[,PATH...]",
       description = "a domain and its sources; repeatable")
   List<String> domains = new ArrayList<>();
+
+  @Option(names = "--megatron", paramLabel = "NAME[:SPLIT]=PREFIX[,PREFIX...]",
+      description = "a domain read in place from Megatron indexed datasets (PREFIX.bin and "
+          + "PREFIX.idx), tokenised with --tokenizer; repeatable")
+  List<String> megatron = new ArrayList<>();
+
+  @Option(names = "--megatron-split", paramLabel = "TRAIN,VAL,TEST",
+      description = "weights cutting a Megatron dataset given without a split into document "
+          + "ranges, as Megatron's --split (default: from --val-fraction and --test-fraction)")
+  String megatronSplit;
+
+  @Option(names = "--megatron-bytes", defaultValue = "count",
+      description = "'count': decode Megatron documents with --tokenizer to record their text "
+          + "bytes (bits per byte); 'none': skip it, report nats per token only "
+          + "(default: ${DEFAULT-VALUE})")
+  String megatronBytes;
 
   @Option(names = "--domains-from", paramLabel = "DIR",
       description = "one domain per file-name stem (text before the first '.') in DIR")
@@ -103,10 +124,15 @@ public final class PrepareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    int modes = (demo ? 1 : 0) + (domainsFrom != null ? 1 : 0) + (domains.isEmpty() ? 0 : 1);
+    int modes = (demo ? 1 : 0) + (domainsFrom != null ? 1 : 0)
+        + (domains.isEmpty() && megatron.isEmpty() ? 0 : 1);
     if (modes != 1) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "give exactly one of --domain, --domains-from or --demo");
+          "give exactly one of --domain (with or without --megatron), --domains-from or --demo");
+    }
+    if (!megatronBytes.equals("count") && !megatronBytes.equals("none")) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--megatron-bytes must be 'count' or 'none', got '" + megatronBytes + "'");
     }
     PrepareReport report;
     if (demo) {
@@ -131,6 +157,14 @@ public final class PrepareCommand implements Callable<Integer> {
       for (Map.Entry<String, List<DocumentSource>> d : sources().entrySet()) {
         b.addDomain(d.getKey(), d.getValue());
       }
+      for (Map.Entry<String, List<MegatronDomains.Source>> m : megatronSources().entrySet()) {
+        b.addMegatronDomain(m.getKey(), m.getValue());
+      }
+      if (megatronSplit != null) {
+        double[] w = MegatronSplitOption.parse(spec.commandLine(), megatronSplit);
+        b.optMegatronSplit(w[0], w[1], w[2]);
+      }
+      b.optCountMegatronBytes(megatronBytes.equals("count"));
       report = b.build().run();
     }
     PrintTable.print(spec.commandLine().getOut(), report);
@@ -165,7 +199,7 @@ public final class PrepareCommand implements Callable<Integer> {
           String domain = name.substring(0, name.indexOf('.') < 0 ? name.length()
               : name.indexOf('.'));
           out.computeIfAbsent(domain, k -> new ArrayList<>())
-              .add(FileSources.of(f, textField, separator));
+              .addAll(FileSources.under(f, textField, separator));
         }
       }
       return out;
@@ -182,6 +216,58 @@ public final class PrepareCommand implements Callable<Integer> {
       }
     }
     return out;
+  }
+
+  private Map<String, List<MegatronDomains.Source>> megatronSources() {
+    Map<String, List<MegatronDomains.Source>> out = new LinkedHashMap<>();
+    for (String m : megatron) {
+      int eq = m.indexOf('=');
+      if (eq <= 0 || eq == m.length() - 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--megatron must be NAME[:SPLIT]=PREFIX[,PREFIX...], got '" + m + "'");
+      }
+      String head = m.substring(0, eq);
+      int colon = head.indexOf(':');
+      Split split = null;
+      if (colon >= 0) {
+        try {
+          split = Split.fromId(head.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(),
+              "--megatron '" + m + "': " + e.getMessage());
+        }
+        head = head.substring(0, colon);
+      }
+      List<MegatronDomains.Source> list = out.computeIfAbsent(head, k -> new ArrayList<>());
+      for (String p : m.substring(eq + 1).split(",")) {
+        list.add(new MegatronDomains.Source(Path.of(p), split));
+      }
+    }
+    return out;
+  }
+
+  /** Parses {@code --megatron-split}. */
+  static final class MegatronSplitOption {
+    private MegatronSplitOption() {}
+
+    static double[] parse(CommandLine cli, String text) {
+      String[] parts = text.split(",");
+      if (parts.length != 3) {
+        throw new CommandLine.ParameterException(cli, "--megatron-split must be three weights "
+            + "TRAIN,VAL,TEST (for example 969,30,1), got '" + text + "'");
+      }
+      double[] w = new double[3];
+      try {
+        for (int i = 0; i < 3; i++) {
+          w[i] = Double.parseDouble(parts[i].trim());
+        }
+        MegatronDomains.splitBoundaries(0, w);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cli, "--megatron-split '" + text + "': "
+            + e.getMessage());
+      }
+      return w;
+    }
   }
 
   /** Prints a prepare report. */

@@ -138,8 +138,10 @@ public final class TrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "trained %d steps (%,d tokens); held-out loss per domain:%n",
         t.step(), t.tokensSeen());
     for (int d = 0; d < loss.length; d++) {
-      out.printf(Locale.ROOT, "  %-16s %.4f nats/token  %.4f bits/byte%n",
-          t.domains().get(d).name(), loss[d], t.bitsPerByte(loss[d], d, Split.VALIDATION));
+      double bpb = t.bitsPerByte(loss[d], d, Split.VALIDATION);
+      out.printf(Locale.ROOT, "  %-16s %.4f nats/token  %s%n", t.domains().get(d).name(),
+          loss[d], Double.isNaN(bpb) ? "bits/byte unknown (the corpus records no text bytes)"
+              : String.format(Locale.ROOT, "%.4f bits/byte", bpb));
     }
     out.println("metrics: " + new RunDirectory(run).metrics());
   }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -66,6 +67,7 @@ public final class Corpus implements AutoCloseable {
       boolean sampleVocabulary) {
     List<Map<Split, SplitData>> data = new ArrayList<>();
     List<TokenShard> opened = new ArrayList<>();
+    Map<Path, MegatronIndex> megatron = new HashMap<>();
     try {
       for (CorpusManifest.DomainEntry d : manifest.domains()) {
         Map<Split, SplitData> splits = new EnumMap<>(Split.class);
@@ -74,8 +76,10 @@ public final class Corpus implements AutoCloseable {
           TokenShard[] shards = new TokenShard[entry.shards().size()];
           for (int i = 0; i < shards.length; i++) {
             CorpusManifest.ShardEntry se = entry.shards().get(i);
-            shards[i] = TokenShard.open(directory.resolve(se.file()), manifest.dtype(),
-                se.tokens(), windowBits);
+            shards[i] = se.megatron() == null
+                ? TokenShard.open(directory.resolve(se.file()), manifest.dtype(), se.tokens(),
+                    windowBits)
+                : openMegatron(directory, se, megatron, d.name() + "/" + split.id());
             opened.add(shards[i]);
             if (sampleVocabulary) {
               sampleVocabulary(shards[i], manifest.vocabSize());
@@ -90,6 +94,26 @@ public final class Corpus implements AutoCloseable {
       throw e;
     }
     return new Corpus(directory, manifest, data);
+  }
+
+  /**
+   * The document range of a Megatron dataset that a manifest entry names, read in place; the
+   * index is opened once per dataset.
+   */
+  private static TokenShard openMegatron(Path directory, CorpusManifest.ShardEntry se,
+      Map<Path, MegatronIndex> indexes, String where) {
+    Path prefix = directory.resolve(se.file()).normalize();
+    MegatronIndex index = indexes.computeIfAbsent(prefix, MegatronIndex::open);
+    CorpusManifest.MegatronSlice slice = se.megatron();
+    MegatronIndex.TokenRange range = index.documentTokens(slice.firstDocument(),
+        slice.endDocument());
+    if (range.tokens() != se.tokens()) {
+      throw new CorpusException("Megatron dataset " + prefix + " documents ["
+          + slice.firstDocument() + ", " + slice.endDocument() + ") of " + where + " hold "
+          + range.tokens() + " tokens but the manifest records " + se.tokens()
+          + ": the dataset was replaced or changed since the corpus was made");
+    }
+    return TokenShard.openRange(index.bin(), index.dtype(), range.byteOffset(), range.tokens());
   }
 
   private static void sampleVocabulary(TokenShard shard, int vocab) {
@@ -223,17 +247,21 @@ public final class Corpus implements AutoCloseable {
 
   /**
    * Converts a mean loss in nats per token to bits per byte for domain {@code d}'s split, with the
-   * split's recorded UTF-8 bytes: the unit comparable across domains and tokenizers.
-   *
-   * @throws IllegalStateException if the manifest records no bytes for the split
+   * split's recorded UTF-8 bytes: the unit comparable across domains and tokenizers. NaN if the
+   * split records no bytes (a Megatron domain attached without counting them): such a domain is
+   * reported in nats per token only.
    */
   public double bitsPerByte(double natsPerToken, int d, Split split) {
     CorpusManifest.SplitEntry e = manifest.domains().get(d).split(split);
     if (e.bytes() == 0) {
-      throw new IllegalStateException("domain '" + domainNames().get(d) + "' split " + split.id()
-          + " records no bytes; bits per byte are unknown");
+      return Double.NaN;
     }
     return natsPerToken * e.tokens() / (e.bytes() * Math.log(2));
+  }
+
+  /** Whether domain {@code d}'s split records its text bytes (so bits per byte are known). */
+  public boolean hasBytes(int d, Split split) {
+    return manifest.domains().get(d).split(split).bytes() > 0;
   }
 
   @Override

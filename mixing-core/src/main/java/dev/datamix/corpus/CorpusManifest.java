@@ -116,7 +116,12 @@ public record CorpusManifest(TokenDtype dtype, int vocabSize, int blockLength, i
         sn.put("invalidUtf8", s.invalidUtf8());
         ArrayNode shards = sn.putArray("shards");
         for (ShardEntry sh : s.shards()) {
-          shards.addObject().put("file", sh.file()).put("tokens", sh.tokens());
+          ObjectNode shn = shards.addObject().put("file", sh.file()).put("tokens", sh.tokens());
+          if (sh.megatron() != null) {
+            shn.put("format", "megatron");
+            shn.putArray("documents").add(sh.megatron().firstDocument())
+                .add(sh.megatron().endDocument());
+          }
         }
       }
     }
@@ -153,8 +158,7 @@ public record CorpusManifest(TokenDtype dtype, int vocabSize, int blockLength, i
           StateReader s = sr.object(id);
           List<ShardEntry> shards = new ArrayList<>();
           for (JsonNode sh : s.field("shards")) {
-            StateReader shr = StateReader.of(sh, "shard");
-            shards.add(new ShardEntry(shr.getString("file"), shr.getLong("tokens")));
+            shards.add(shardOf(StateReader.of(sh, "shard")));
           }
           long invalid = s.node().has("invalidUtf8") ? s.getLong("invalidUtf8") : 0;
           SplitEntry entry = new SplitEntry(shards, s.getLong("documents"), s.getLong("bytes"),
@@ -178,22 +182,65 @@ public record CorpusManifest(TokenDtype dtype, int vocabSize, int blockLength, i
     }
   }
 
+  private static ShardEntry shardOf(StateReader r) {
+    String format = r.node().path("format").asText("datamix");
+    switch (format) {
+      case "datamix":
+        return new ShardEntry(r.getString("file"), r.getLong("tokens"));
+      case "megatron":
+        long[] docs = r.getLongs("documents", 2);
+        return new ShardEntry(r.getString("file"), r.getLong("tokens"),
+            new MegatronSlice(docs[0], docs[1]));
+      default:
+        throw new IllegalArgumentException("shard format must be 'datamix' or 'megatron', got '"
+            + format + "'");
+    }
+  }
+
   /**
-   * One shard file of a split.
+   * One token file of a split, or one document range of a Megatron indexed dataset read in
+   * place.
    *
-   * @param file path relative to the corpus directory, with {@code /} separators
-   * @param tokens number of tokens the file holds
+   * @param file a datamix shard: its path relative to the corpus directory, with {@code /}
+   *     separators; a Megatron slice: the dataset's prefix (its {@code .bin} and {@code .idx}
+   *     without the extension), absolute or relative to the corpus directory
+   * @param tokens number of tokens the file (or the slice) holds
+   * @param megatron the document range of a Megatron dataset, or null for a datamix shard
    */
-  public record ShardEntry(String file, long tokens) {
+  public record ShardEntry(String file, long tokens, MegatronSlice megatron) {
     /** Validates the fields. */
     public ShardEntry {
-      if (file == null || file.isBlank() || file.startsWith("/") || file.contains("..")) {
+      if (file == null || file.isBlank()) {
+        throw new IllegalArgumentException("shard file must be non-blank, got '" + file + "'");
+      }
+      if (megatron == null && (file.startsWith("/") || file.contains(".."))) {
         throw new IllegalArgumentException(
             "shard file must be a relative path inside the corpus, got '" + file + "'");
       }
       if (tokens < 0) {
         throw new IllegalArgumentException("tokens of shard '" + file + "' must be >= 0, got "
             + tokens);
+      }
+    }
+
+    /** A datamix shard file. */
+    public ShardEntry(String file, long tokens) {
+      this(file, tokens, null);
+    }
+  }
+
+  /**
+   * The documents of a Megatron indexed dataset that one split of a domain reads.
+   *
+   * @param firstDocument the first document, from 0
+   * @param endDocument one past the last document
+   */
+  public record MegatronSlice(long firstDocument, long endDocument) {
+    /** Validates the range. */
+    public MegatronSlice {
+      if (firstDocument < 0 || endDocument < firstDocument) {
+        throw new IllegalArgumentException("Megatron document range must have 0 <= first <= end, "
+            + "got [" + firstDocument + ", " + endDocument + ")");
       }
     }
   }

@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * One token file, memory-mapped read-only in windows (so files larger than 2 GiB work), read
- * without copying until a caller asks for tokens. Thread-safe for reads.
+ * One token file, or one byte range of a file (a Megatron {@code .bin} read in place),
+ * memory-mapped read-only in windows (so files larger than 2 GiB work), read without copying
+ * until a caller asks for tokens. Thread-safe for reads.
  */
 public final class TokenShard implements AutoCloseable {
   /** Default window: 1 GiB of the file per mapping. */
@@ -21,6 +22,7 @@ public final class TokenShard implements AutoCloseable {
   private final Path file;
   private final TokenDtype dtype;
   private final long tokens;
+  private final long byteOffset;
   private final int windowBits;
   private final FileChannel channel;
   private final MappedByteBuffer[] windows;
@@ -55,18 +57,54 @@ public final class TokenShard implements AutoCloseable {
           + " bytes) but the manifest records " + expectedTokens + " tokens ("
           + expectedTokens * dtype.bytes() + " bytes): truncated or replaced");
     }
+    return map(file, dtype, 0, found, windowBits);
+  }
+
+  /**
+   * Opens {@code tokens} tokens of {@code file} starting at byte {@code byteOffset}: a range of a
+   * larger file, read in place.
+   *
+   * @throws CorpusException naming the file if it is missing, unreadable, or shorter than the
+   *     range
+   */
+  public static TokenShard openRange(Path file, TokenDtype dtype, long byteOffset, long tokens) {
+    return openRange(file, dtype, byteOffset, tokens, DEFAULT_WINDOW_BITS);
+  }
+
+  static TokenShard openRange(Path file, TokenDtype dtype, long byteOffset, long tokens,
+      int windowBits) {
+    long size;
     try {
-      return new TokenShard(file, dtype, found, windowBits,
+      size = Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw new CorpusException("token file " + file + " does not exist", e);
+    } catch (IOException e) {
+      throw new CorpusException("cannot read token file " + file + ": " + e.getMessage(), e);
+    }
+    long end = byteOffset + tokens * dtype.bytes();
+    if (byteOffset < 0 || tokens < 0 || end > size) {
+      throw new CorpusException("token file " + file + " has " + size + " bytes but the range "
+          + "of " + tokens + " " + dtype.id() + " tokens at byte offset " + byteOffset
+          + " ends at byte " + end + ": truncated, or not the file the index describes");
+    }
+    return map(file, dtype, byteOffset, tokens, windowBits);
+  }
+
+  private static TokenShard map(Path file, TokenDtype dtype, long byteOffset, long tokens,
+      int windowBits) {
+    try {
+      return new TokenShard(file, dtype, byteOffset, tokens, windowBits,
           FileChannel.open(file, StandardOpenOption.READ));
     } catch (IOException e) {
-      throw new CorpusException("cannot open shard file " + file + ": " + e.getMessage(), e);
+      throw new CorpusException("cannot open token file " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private TokenShard(Path file, TokenDtype dtype, long tokens, int windowBits,
+  private TokenShard(Path file, TokenDtype dtype, long byteOffset, long tokens, int windowBits,
       FileChannel channel) {
     this.file = file;
     this.dtype = dtype;
+    this.byteOffset = byteOffset;
     this.tokens = tokens;
     this.windowBits = windowBits;
     this.channel = channel;
@@ -93,9 +131,10 @@ public final class TokenShard implements AutoCloseable {
           long start = (long) w << windowBits;
           long length = Math.min(1L << windowBits, tokens * dtype.bytes() - start);
           try {
-            m = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
+            m = channel.map(FileChannel.MapMode.READ_ONLY, byteOffset + start, length);
           } catch (IOException e) {
-            throw new UncheckedIOException("cannot map " + file + " at byte offset " + start, e);
+            throw new UncheckedIOException("cannot map " + file + " at byte offset "
+                + (byteOffset + start), e);
           }
           m.order(ByteOrder.LITTLE_ENDIAN);
           windows[w] = m;
@@ -116,24 +155,57 @@ public final class TokenShard implements AutoCloseable {
           + file + " of " + tokens + " tokens");
     }
     int bytes = dtype.bytes();
-    long byteOffset = from * bytes;
+    long at = from * bytes; // relative to the range's first byte
     while (count > 0) {
-      int w = (int) (byteOffset >>> windowBits);
+      int w = (int) (at >>> windowBits);
       MappedByteBuffer m = window(w);
-      int pos = (int) (byteOffset - ((long) w << windowBits));
+      int pos = (int) (at - ((long) w << windowBits));
       int n = Math.min(count, (m.limit() - pos) / bytes);
-      if (bytes == 2) {
-        for (int i = 0; i < n; i++) {
-          dst[offset + i] = m.getShort(pos + 2 * i) & 0xFFFF;
+      switch (dtype) {
+        case UINT16 -> {
+          for (int i = 0; i < n; i++) {
+            dst[offset + i] = m.getShort(pos + 2 * i) & 0xFFFF;
+          }
         }
-      } else {
-        for (int i = 0; i < n; i++) {
-          dst[offset + i] = m.getInt(pos + 4 * i);
+        case UINT32, INT32 -> {
+          for (int i = 0; i < n; i++) {
+            dst[offset + i] = m.getInt(pos + 4 * i);
+          }
         }
+        case INT16 -> {
+          for (int i = 0; i < n; i++) {
+            dst[offset + i] = m.getShort(pos + 2 * i);
+          }
+        }
+        case UINT8 -> {
+          for (int i = 0; i < n; i++) {
+            dst[offset + i] = m.get(pos + i) & 0xFF;
+          }
+        }
+        case INT8 -> {
+          for (int i = 0; i < n; i++) {
+            dst[offset + i] = m.get(pos + i);
+          }
+        }
+        case INT64 -> readLongs(m, pos, n, dst, offset, byteOffset + at);
+        default -> throw new IllegalStateException("unreadable dtype " + dtype);
       }
       count -= n;
       offset += n;
-      byteOffset += (long) n * bytes;
+      at += (long) n * bytes;
+    }
+  }
+
+  /** INT64 tokens; {@code fileOffset} is the file's byte offset of {@code m.get(pos)}. */
+  private void readLongs(MappedByteBuffer m, int pos, int n, int[] dst, int offset,
+      long fileOffset) {
+    for (int i = 0; i < n; i++) {
+      long v = m.getLong(pos + 8 * i);
+      if (v != (int) v) {
+        throw new CorpusException("token file " + file + " holds int64 value " + v
+            + ", not a token id, at byte offset " + (fileOffset + 8L * i));
+      }
+      dst[offset + i] = (int) v;
     }
   }
 
@@ -161,7 +233,7 @@ public final class TokenShard implements AutoCloseable {
           long index = pos + i;
           throw new CorpusException("shard file " + file + " has token id "
               + Integer.toUnsignedString(buf[i]) + " >= vocabSize " + vocabSize + " at token "
-              + index + " (byte offset " + index * dtype.bytes() + ")");
+              + index + " (byte offset " + (byteOffset + index * dtype.bytes()) + ")");
         }
       }
     }

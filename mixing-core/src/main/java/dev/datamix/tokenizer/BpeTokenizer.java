@@ -202,6 +202,23 @@ public final class BpeTokenizer implements Tokenizer {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /** Exact for byte-level BPE: each token stands for fixed bytes. */
+  @Override
+  public long textBytes(int[] tokens, int from, int to) {
+    long bytes = 0;
+    for (int i = from; i < to; i++) {
+      int t = tokens[i];
+      if (t != eot) {
+        if (t < 0 || t >= tokenBytes.length) {
+          throw new IllegalArgumentException("token " + t + " at position " + i
+              + " is outside the vocabulary of " + tokenBytes.length);
+        }
+        bytes += tokenBytes[t].length;
+      }
+    }
+    return bytes;
+  }
+
   /** SHA-256 of the tokenizer file, recorded in manifests. */
   public String sha256() {
     return sha256;

@@ -49,6 +49,16 @@ public final class ByteTokenizer implements Tokenizer {
     return out;
   }
 
+  /** One byte a token. */
+  @Override
+  public long textBytes(int[] tokens, int from, int to) {
+    long bytes = 0;
+    for (int i = from; i < to; i++) {
+      bytes += tokens[i] == EOT ? 0 : 1;
+    }
+    return bytes;
+  }
+
   @Override
   public String decode(int[] tokens, int from, int to) {
     StringBuilder sb = new StringBuilder();

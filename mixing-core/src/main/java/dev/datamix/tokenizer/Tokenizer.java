@@ -23,6 +23,26 @@ public interface Tokenizer {
   /** The text of tokens {@code [from, to)}; the end-of-text token decodes to {@code <|endoftext|>}. */
   String decode(int[] tokens, int from, int to);
 
+  /**
+   * The UTF-8 bytes of the text tokens {@code [from, to)} stand for, end-of-text tokens left out:
+   * what a corpus records per split so losses convert to bits per byte. The default decodes each
+   * run between end-of-text tokens.
+   */
+  default long textBytes(int[] tokens, int from, int to) {
+    long bytes = 0;
+    int start = from;
+    for (int i = from; i <= to; i++) {
+      if (i == to || tokens[i] == eotToken()) {
+        if (i > start) {
+          bytes += decode(tokens, start, i).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+              .length;
+        }
+        start = i + 1;
+      }
+    }
+    return bytes;
+  }
+
   /** What a corpus manifest records to identify and reload this tokenizer. */
   ObjectNode spec();
 }

@@ -3,6 +3,7 @@ package dev.datamix.corpus.prepare;
 import dev.datamix.corpus.CorpusManifest;
 import dev.datamix.corpus.Split;
 import dev.datamix.corpus.TokenDtype;
+import dev.datamix.corpus.megatron.MegatronDomains;
 import dev.datamix.random.Seeds;
 import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.ExistingOutput;
@@ -63,6 +64,10 @@ public final class CorpusPreparer {
   private final PrintStream progress;
   private final ExistingOutput existing;
   private final boolean failOnInvalidUtf8;
+  private final List<String> order;
+  private final Map<String, List<MegatronDomains.Source>> megatron;
+  private final double[] megatronSplit;
+  private final boolean countMegatronBytes;
 
   private CorpusPreparer(Builder b) {
     this.output = b.output.toAbsolutePath().normalize();
@@ -77,6 +82,11 @@ public final class CorpusPreparer {
     this.progress = b.progress;
     this.existing = b.existing;
     this.failOnInvalidUtf8 = b.failOnInvalidUtf8;
+    this.order = List.copyOf(b.order);
+    this.megatron = new LinkedHashMap<>(b.megatron);
+    this.megatronSplit = b.megatronSplit != null ? b.megatronSplit.clone()
+        : new double[] {1 - validationFraction - testFraction, validationFraction, testFraction};
+    this.countMegatronBytes = b.countMegatronBytes;
   }
 
   /** A builder. */
@@ -215,6 +225,11 @@ public final class CorpusPreparer {
       }
       entries.add(new CorpusManifest.DomainEntry(domain, splits));
     }
+    for (Map.Entry<String, List<MegatronDomains.Source>> m : megatron.entrySet()) {
+      entries.add(MegatronDomains.attach(m.getKey(), m.getValue(), megatronSplit, tokenizer,
+          countMegatronBytes, progress));
+    }
+    entries.sort(java.util.Comparator.comparingInt(e -> order.indexOf(e.name())));
     return new CorpusManifest(dtype, tokenizer.vocabSize(), blockLength, tokenizer.eotToken(),
         tokenizer.spec(), entries);
   }
@@ -345,6 +360,10 @@ public final class CorpusPreparer {
     private PrintStream progress;
     private ExistingOutput existing = ExistingOutput.REFUSE;
     private boolean failOnInvalidUtf8;
+    private final List<String> order = new ArrayList<>();
+    private final Map<String, List<MegatronDomains.Source>> megatron = new LinkedHashMap<>();
+    private double[] megatronSplit;
+    private boolean countMegatronBytes = true;
 
     private Builder() {}
 
@@ -384,11 +403,44 @@ public final class CorpusPreparer {
 
     /** Adds a domain fed by {@code sources}, in order. At least one domain is required. */
     public Builder addDomain(String name, List<DocumentSource> sources) {
-      if (domains.containsKey(name)) {
-        throw new IllegalArgumentException("duplicate domain name '" + name + "'");
-      }
+      claimName(name);
       domains.put(name, List.copyOf(sources));
       return this;
+    }
+
+    /**
+     * Adds a domain read in place from Megatron indexed datasets, tokenised with this corpus's
+     * tokenizer (see {@link MegatronDomains}).
+     */
+    public Builder addMegatronDomain(String name, List<MegatronDomains.Source> sources) {
+      claimName(name);
+      megatron.put(name, List.copyOf(sources));
+      return this;
+    }
+
+    /**
+     * Optional: the train, val and test weights that cut a Megatron dataset given without a
+     * split into document ranges, as Megatron's {@code --split} (default: the split fractions).
+     */
+    public Builder optMegatronSplit(double train, double validation, double test) {
+      this.megatronSplit = new double[] {train, validation, test};
+      return this;
+    }
+
+    /**
+     * Optional: whether attaching a Megatron dataset decodes it to count its text bytes (default
+     * true); without them its losses are reported in nats per token only.
+     */
+    public Builder optCountMegatronBytes(boolean count) {
+      this.countMegatronBytes = count;
+      return this;
+    }
+
+    private void claimName(String name) {
+      if (order.contains(name)) {
+        throw new IllegalArgumentException("duplicate domain name '" + name + "'");
+      }
+      order.add(name);
     }
 
     /**
@@ -434,8 +486,17 @@ public final class CorpusPreparer {
       if (output == null) {
         throw new IllegalArgumentException("output directory must be set");
       }
-      if (domains.isEmpty()) {
+      if (order.isEmpty()) {
         throw new IllegalArgumentException("at least one domain must be added");
+      }
+      if (megatronSplit != null) {
+        MegatronDomains.splitBoundaries(0, megatronSplit); // validates the weights
+      }
+      for (String name : megatron.keySet()) {
+        if (!DOMAIN_NAME.matcher(name).matches()) {
+          throw new IllegalArgumentException("domain name must match " + DOMAIN_NAME.pattern()
+              + ", got '" + name + "'");
+        }
       }
       for (Map.Entry<String, List<DocumentSource>> d : domains.entrySet()) {
         if (!DOMAIN_NAME.matcher(d.getKey()).matches()) {

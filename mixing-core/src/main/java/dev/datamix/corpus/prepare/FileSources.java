@@ -48,6 +48,10 @@ public final class FileSources {
     if (!Files.exists(path)) {
       throw new IllegalArgumentException("source path " + path + " does not exist");
     }
+    DocumentSourceProvider provider = providerFor(path);
+    if (provider != null) {
+      return provider.sources(path, textField);
+    }
     List<Path> files = new ArrayList<>();
     if (Files.isDirectory(path)) {
       try (Stream<Path> walk = Files.walk(path)) {
@@ -63,9 +67,35 @@ public final class FileSources {
     }
     List<DocumentSource> out = new ArrayList<>();
     for (Path f : files) {
-      out.add(of(f, textField, separator));
+      DocumentSourceProvider p = providerFor(f);
+      if (p != null) {
+        out.addAll(p.sources(f, textField));
+      } else {
+        out.add(of(f, textField, separator));
+      }
     }
     return out;
+  }
+
+  /**
+   * The provider on the class path that reads {@code path}, or null if it is text or JSONL.
+   *
+   * @throws IllegalArgumentException for a {@code .arrow} or {@code .parquet} file when no
+   *     provider reads it (the {@code mixing-hf} module is missing)
+   */
+  static DocumentSourceProvider providerFor(Path path) {
+    for (DocumentSourceProvider p : java.util.ServiceLoader.load(DocumentSourceProvider.class)) {
+      if (p.accepts(path)) {
+        return p;
+      }
+    }
+    String name = path.getFileName() == null ? "" : path.getFileName().toString()
+        .toLowerCase(Locale.ROOT);
+    if (name.endsWith(".arrow") || name.endsWith(".parquet")) {
+      throw new IllegalArgumentException("source " + path + " is an Arrow or Parquet file, but "
+          + "no reader for it is on the class path: add the dev.datamix:mixing-hf module");
+    }
+    return null;
   }
 
   /** The source of one file; JSONL if its name ends in {@code .jsonl} or {@code .jsonl.gz}. */
@@ -76,8 +106,11 @@ public final class FileSources {
     return jsonl ? new JsonlFile(file, textField) : new TextFile(file, separator);
   }
 
-  /** The split a file's name or parent directory names, if any. */
-  static Optional<Split> splitOf(Path file) {
+  /**
+   * The split a file's name ({@code name.train.ext}, {@code train-00000-of-00001.parquet}) or
+   * parent directory ({@code train/}) names, if any.
+   */
+  public static Optional<Split> splitOf(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     Matcher m = SPLIT_IN_NAME.matcher(name);
     if (m.find()) {

@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * What {@link CorpusPreparer} wrote: per domain and split, documents, bytes, tokens, blocks and
- * the malformed UTF-8 sequences replaced by U+FFFD.
+ * the malformed UTF-8 sequences replaced by U+FFFD. A split attached without counting its bytes
+ * shows them as unknown: its losses are reported in nats per token only.
  *
  * @param directory the corpus directory
  * @param manifest its manifest
@@ -25,9 +26,12 @@ public record PrepareReport(Path directory, CorpusManifest manifest, double seco
     for (CorpusManifest.DomainEntry d : manifest.domains()) {
       for (Split s : Split.values()) {
         CorpusManifest.SplitEntry e = d.split(s);
-        lines.add(String.format(Locale.ROOT, "%-16s %-5s %,10d %,14d %,14d %,10d %8.3f %,10d",
-            d.name(), s.id(), e.documents(), e.bytes(), e.tokens(), manifest.blocks(e.tokens()),
-            e.tokens() == 0 ? 0.0 : (double) e.bytes() / e.tokens(), e.invalidUtf8()));
+        boolean unknown = e.bytes() == 0 && e.tokens() > 0; // attached without counting bytes
+        lines.add(String.format(Locale.ROOT, "%-16s %-5s %,10d %14s %,14d %,10d %8s %,10d",
+            d.name(), s.id(), e.documents(), unknown ? "unknown" : String.format(Locale.ROOT,
+                "%,d", e.bytes()), e.tokens(), manifest.blocks(e.tokens()), unknown ? "-"
+                : String.format(Locale.ROOT, "%.3f", e.tokens() == 0 ? 0.0
+                    : (double) e.bytes() / e.tokens()), e.invalidUtf8()));
       }
     }
     return lines;

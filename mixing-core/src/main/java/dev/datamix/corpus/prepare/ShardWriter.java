@@ -107,16 +107,24 @@ public final class ShardWriter implements AutoCloseable {
 
   /**
    * Copies the shard files of split {@code s} of the corpus in {@code source} to the same paths
-   * in {@code out} and returns the split unchanged (a domain a derived corpus keeps as it is).
+   * in {@code out} and returns the split (a domain a derived corpus keeps as it is). Megatron
+   * slices stay where they are, read in place: the entry returned names their absolute prefix.
    */
   public static CorpusManifest.SplitEntry copy(Path source, Path out,
       CorpusManifest.SplitEntry s) throws IOException {
+    List<CorpusManifest.ShardEntry> shards = new ArrayList<>();
     for (CorpusManifest.ShardEntry sh : s.shards()) {
+      if (sh.megatron() != null) {
+        shards.add(new CorpusManifest.ShardEntry(source.resolve(sh.file()).toAbsolutePath()
+            .normalize().toString(), sh.tokens(), sh.megatron()));
+        continue;
+      }
       Path dst = out.resolve(sh.file());
       Files.createDirectories(dst.getParent());
       Files.copy(source.resolve(sh.file()), dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      shards.add(sh);
     }
-    return s;
+    return new CorpusManifest.SplitEntry(shards, s.documents(), s.bytes(), s.invalidUtf8());
   }
 
   @Override

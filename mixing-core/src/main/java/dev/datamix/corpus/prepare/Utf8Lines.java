@@ -3,12 +3,6 @@ package dev.datamix.corpus.prepare;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -22,9 +16,7 @@ import java.util.Arrays;
 final class Utf8Lines implements Closeable {
   private final InputStream in;
   private final byte[] buffer = new byte[1 << 16];
-  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT)
-      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final Utf8Decoder decoder = new Utf8Decoder();
   private byte[] line = new byte[256];
   private int length;
   private int position;
@@ -88,32 +80,9 @@ final class Utf8Lines implements Closeable {
   }
 
   private String decode() {
-    lineInvalid = 0;
-    boolean ascii = true;
-    for (int i = 0; i < length && ascii; i++) {
-      ascii = line[i] >= 0;
-    }
-    if (ascii) {
-      return new String(line, 0, length, StandardCharsets.US_ASCII);
-    }
-    ByteBuffer bytes = ByteBuffer.wrap(line, 0, length);
-    CharBuffer chars = CharBuffer.allocate(length); // never more chars than bytes
-    decoder.reset();
-    while (true) {
-      CoderResult r = decoder.decode(bytes, chars, true);
-      if (r.isError()) {
-        lineInvalid++;
-        chars.put('\uFFFD');
-        bytes.position(bytes.position() + r.length());
-      } else if (r.isUnderflow()) {
-        decoder.flush(chars);
-        break;
-      } else {
-        throw new IllegalStateException("UTF-8 decoding overflowed a buffer of " + length);
-      }
-    }
-    chars.flip();
-    return chars.toString();
+    String text = decoder.decode(line, 0, length);
+    lineInvalid = decoder.invalid();
+    return text;
   }
 
   @Override
