@@ -11,6 +11,7 @@ import dev.datamix.state.ExistingOutput;
 import dev.datamix.tokenizer.BpeTokenizer;
 import dev.datamix.tokenizer.ByteTokenizer;
 import dev.datamix.tokenizer.Tokenizer;
+import dev.datamix.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,8 +87,19 @@ public final class PrepareCommand implements Callable<Integer> {
   long demoBytes;
 
   @Option(names = "--tokenizer", defaultValue = "byte",
-      description = "'byte' or a Hugging Face tokenizer.json path (default: ${DEFAULT-VALUE})")
+      description = "'byte' or any Hugging Face tokenizer.json path (default: ${DEFAULT-VALUE})")
   String tokenizer;
+
+  @Option(names = "--tokenizer-engine", defaultValue = "auto",
+      description = "what encodes a tokenizer.json: 'jtokkit' (GPT-2-style byte-level BPE), "
+          + "'hf' (the Hugging Face tokenizers library, any model) or 'auto': the faster where "
+          + "both apply (default: ${DEFAULT-VALUE})")
+  String tokenizerEngine;
+
+  @Option(names = "--eot-token", paramLabel = "TEXT",
+      description = "the end-of-text token of a tokenizer.json read by the Hugging Face "
+          + "library (default: eos_token of tokenizer_config.json beside it, or a known name)")
+  String eotToken;
 
   @Option(names = "--block-length", defaultValue = "256",
       description = "tokens per block (default: ${DEFAULT-VALUE})")
@@ -180,7 +192,20 @@ public final class PrepareCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--tokenizer must be 'byte' or an existing tokenizer.json, got '" + tokenizer + "'");
     }
-    return BpeTokenizer.fromHuggingFaceJson(file);
+    Tokenizer t;
+    try {
+      t = Tokenizers.load(file, tokenizerEngine, eotToken);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--tokenizer " + tokenizer
+          + " (--tokenizer-engine " + tokenizerEngine + "): " + e.getMessage());
+    }
+    if (!quiet) {
+      System.err.printf(Locale.ROOT, "tokenizer %s: vocabulary %,d, end of text %d, encoded by "
+          + "%s%n", t.name(), t.vocabSize(), t.eotToken(), t instanceof BpeTokenizer
+          ? "jtokkit" + (tokenizerEngine.equals("auto") ? " (auto: the faster where both apply, "
+          + "docs/benchmarks-data.md)" : "") : "the Hugging Face tokenizers library");
+    }
+    return t;
   }
 
   private Map<String, List<DocumentSource>> sources() throws IOException {

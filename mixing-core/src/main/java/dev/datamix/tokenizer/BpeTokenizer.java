@@ -56,6 +56,11 @@ public final class BpeTokenizer implements Tokenizer {
     return source;
   }
 
+  @Override
+  public java.util.Optional<Path> file() {
+    return java.util.Optional.of(source);
+  }
+
   /**
    * Loads a byte-level BPE {@code tokenizer.json}.
    *

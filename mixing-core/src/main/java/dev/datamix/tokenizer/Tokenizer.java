@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Turns text into token ids and back. Implementations never fetch anything at run time.
- * Thread-safe.
+ * Thread-safe. Implementations: {@link ByteTokenizer}, {@link BpeTokenizer} (GPT-2-style BPE
+ * through jtokkit), and any Hugging Face {@code tokenizer.json} through a {@link
+ * TokenizerProvider} ({@code mixing-djl}).
  */
 public interface Tokenizer {
 
@@ -17,7 +19,11 @@ public interface Tokenizer {
   /** The end-of-text token that separates documents. */
   int eotToken();
 
-  /** The ids of {@code text}; special-token strings in the text are encoded as ordinary text. */
+  /**
+   * The ids of {@code text}, without special tokens added around it. The byte and jtokkit BPE
+   * tokenizers encode special-token strings in the text as ordinary text; the Hugging Face
+   * tokenizer matches its added tokens in the text, as the {@code tokenizers} library does.
+   */
   int[] encode(String text);
 
   /** The text of tokens {@code [from, to)}; the end-of-text token decodes to {@code <|endoftext|>}. */
@@ -45,4 +51,12 @@ public interface Tokenizer {
 
   /** What a corpus manifest records to identify and reload this tokenizer. */
   ObjectNode spec();
+
+  /**
+   * The file this tokenizer was loaded from, which a corpus keeps a copy of (its spec names it),
+   * or empty for a tokenizer without one.
+   */
+  default java.util.Optional<java.nio.file.Path> file() {
+    return java.util.Optional.empty();
+  }
 }

@@ -74,6 +74,7 @@ public final class JmhMarkdown {
     lines.add("| benchmark | parameters | score | error | unit |");
     lines.add("|---|---|---:|---:|---|");
     int noisy = 0;
+    int rows = 0;
     for (JsonNode r : results) {
       String name = r.path("benchmark").asText();
       name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
@@ -82,17 +83,32 @@ public final class JmhMarkdown {
         Map.Entry<String, JsonNode> e = it.next();
         params.add(e.getKey() + "=" + e.getValue().asText());
       }
-      JsonNode m = r.path("primaryMetric");
-      double score = m.path("score").asDouble();
-      double error = m.path("scoreError").asDouble();
-      noisy += error > Math.abs(score) ? 1 : 0;
-      lines.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", name,
-          String.join(", ", params), format(score), format(error),
-          m.path("scoreUnit").asText()));
+      List<Map.Entry<String, JsonNode>> metrics = new ArrayList<>();
+      metrics.add(Map.entry(name, r.path("primaryMetric")));
+      // JMH's @AuxCounters: a counter "bytes" of an ops/s benchmark is a rate in bytes/s
+      for (var it = r.path("secondaryMetrics").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getKey().startsWith("·")) {
+          metrics.add(Map.entry(name + ":" + e.getKey(), e.getValue()));
+        }
+      }
+      for (Map.Entry<String, JsonNode> metric : metrics) {
+        JsonNode m = metric.getValue();
+        double score = m.path("score").asDouble();
+        double error = m.path("scoreError").asDouble();
+        noisy += error > Math.abs(score) ? 1 : 0;
+        rows++;
+        String unit = m.path("scoreUnit").asText();
+        if (metric.getKey().contains(":")) {
+          unit = unit.replace("ops", metric.getKey().substring(metric.getKey().indexOf(':') + 1));
+        }
+        lines.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", metric.getKey(),
+            String.join(", ", params), format(score), format(error), unit));
+      }
     }
     lines.add("");
     lines.add(String.format(Locale.ROOT, "%d of %d rows have an error larger than the score.",
-        noisy, results.size()));
+        noisy, rows));
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, String.join("\n", lines) + "\n");
   }

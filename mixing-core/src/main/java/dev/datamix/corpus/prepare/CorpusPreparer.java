@@ -9,7 +9,6 @@ import dev.datamix.state.AtomicFiles;
 import dev.datamix.state.ExistingOutput;
 import dev.datamix.state.Json;
 import dev.datamix.state.OutputDirectory;
-import dev.datamix.tokenizer.BpeTokenizer;
 import dev.datamix.tokenizer.ByteTokenizer;
 import dev.datamix.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -112,8 +111,9 @@ public final class CorpusPreparer {
     try {
       CorpusManifest manifest = ingest(temp);
       checkTrainingBlocks(manifest);
-      if (tokenizer instanceof BpeTokenizer bpe) {
-        Files.copy(bpe.source(), temp.resolve(bpe.source().getFileName()));
+      if (tokenizer.file().isPresent()) {
+        Path file = tokenizer.file().get();
+        Files.copy(file, temp.resolve(file.getFileName()));
       }
       AtomicFiles.writeString(temp.resolve(CorpusManifest.FILE_NAME),
           Json.write(manifest.toJson()));
