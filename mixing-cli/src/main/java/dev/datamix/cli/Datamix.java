@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     description = "Data-mixing strategies for language-model pre-training.",
     subcommands = {PrepareCommand.class, PoliciesCommand.class, TrainCommand.class,
         FitCommand.class, SwarmCommand.class, FitMixCommand.class, ShootoutCommand.class,
-        ReportCommand.class, ClusterCommand.class, ExportCommand.class})
+        ReportCommand.class, ClusterCommand.class, ExportCommand.class,
+        AuditCommand.class})
 public final class Datamix implements Runnable {
 
   @CommandLine.Spec

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import dev.datamix.run.ResumeChange;
 import picocli.CommandLine.Option;
 
 /** {@code datamix train}: train the GPT-style model on a corpus under a policy. */
@@ -55,6 +56,16 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "delete the run found in --run and start again")
   boolean overwrite;
 
+  @Option(names = "--allow-corpus-growth", description = "with --resume: the corpus may have "
+      + "gained data or domains since the checkpoint (none lost any); blocks already served stay "
+      + "served, and a grown domain's epoch in progress serves its new blocks before it ends")
+  boolean allowCorpusGrowth;
+
+  @Option(names = "--allow-policy-change", description = "with --resume: the policy spec, "
+      + "maxEpochs or weightUnit may differ from the checkpoint's; the policy restarts from "
+      + "its config at the checkpoint's step, the sampler keeps its counters")
+  boolean allowPolicyChange;
+
   @Option(names = "--init-from", paramLabel = "RUN", description = "start from the model "
       + "weights of another run's latest checkpoint (fresh optimizer, schedule and policy)")
   Path initFrom;
@@ -81,6 +92,10 @@ public final class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--eval-every must be > 0, got " + evalEvery);
     }
+    if ((allowCorpusGrowth || allowPolicyChange) && !resume) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--allow-corpus-growth and --allow-policy-change go with --resume");
+    }
     if (resume && (overwrite || initFrom != null)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--resume continues a run; it cannot be combined with "
@@ -97,6 +112,14 @@ public final class TrainCommand implements Callable<Integer> {
       }
       if (resume) {
         b.resume();
+        java.util.Set<ResumeChange> changes = java.util.EnumSet.noneOf(ResumeChange.class);
+        if (allowCorpusGrowth) {
+          changes.add(ResumeChange.CORPUS_GROWN);
+        }
+        if (allowPolicyChange) {
+          changes.add(ResumeChange.POLICY_CHANGED);
+        }
+        b.optResumeChanges(changes);
       } else if (overwrite) {
         b.overwrite();
       }

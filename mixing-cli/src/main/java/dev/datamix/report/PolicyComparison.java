@@ -206,9 +206,17 @@ final class PolicyComparison {
     List<Double> held = new ArrayList<>();
     double heldTotal = 0;
     double[] heldBy = new double[domains.size()];
+    boolean counted = g.runs().stream().allMatch(r -> r.accounting() != null);
+    double[] epochs = new double[domains.size()];
     for (int d = 0; d < domains.size(); d++) {
       double a = 0;
       for (RunData r : g.runs()) {
+        if (counted) { // the policy's own request, before a capped domain's weight moved
+          JsonNode row = r.accounting().path(domains.get(d));
+          a += row.path("requested").asDouble() / g.runs().size();
+          epochs[d] += row.path("epochs").asDouble() / g.runs().size();
+          continue;
+        }
         double[] w = r.weights().get(domains.get(d));
         double s = 0;
         for (double x : w) {
@@ -238,5 +246,15 @@ final class PolicyComparison {
     series.put("achieved", held);
     h.append(Charts.groupedBarsSvg(String.format(Locale.ROOT, "Token shares of %s: requested "
         + "and achieved", g.label()), "share of tokens", domains, series));
+    if (counted) {
+      h.append("<table><tr><th>domain</th><th>requested</th><th>achieved</th><th>epochs so far"
+          + "</th></tr>\n");
+      for (int d = 0; d < domains.size(); d++) {
+        h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.4f</td><td>%.4f</td><td>%.3f"
+            + "</td></tr>%n", HtmlReport.escape(domains.get(d)), asked.get(d), held.get(d),
+            epochs[d]));
+      }
+      h.append("</table>\n");
+    }
   }
 }

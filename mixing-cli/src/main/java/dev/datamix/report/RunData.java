@@ -39,12 +39,15 @@ import java.util.Map;
  *     result.json}'s {@code final}: {@code meanBpb}, per-domain {@code bpb}, ...), or null
  * @param notices what the policy said it cannot do ({@code "notices"} of the metrics lines), as
  *     {@code "step N: sentence"}
+ * @param accounting the last {@code accounting} of the metrics (per domain: the cumulative
+ *     token shares requested and achieved, and the epochs so far), or null in metrics written
+ *     before it was recorded
  */
 public record RunData(String name, Path directory, double[] steps, double[] tokens,
     double[] learningRate, double[] loss, Map<String, double[]> weights,
     Map<String, double[]> trainLoss, Map<String, double[]> heldOut,
     Map<String, double[]> batchBlocks, List<JsonNode> curve, JsonNode policy,
-    JsonNode gram, JsonNode finalEvaluation, List<String> notices) {
+    JsonNode gram, JsonNode finalEvaluation, List<String> notices, JsonNode accounting) {
 
   /**
    * Reads a run directory.
@@ -75,8 +78,12 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
     Map<String, double[]> batchBlocks = new LinkedHashMap<>();
     List<String> notices = new ArrayList<>();
     ObjectNode gram = null;
+    JsonNode accounting = null;
     for (int i = 0; i < n; i++) {
       JsonNode l = lines.get(i);
+      if (l.has("accounting")) {
+        accounting = l.get("accounting");
+      }
       if (l.has("alignmentGram")) {
         gram = Json.object().put("step", l.get("step").asLong());
         gram.set("values", l.get("alignmentGram"));
@@ -97,7 +104,8 @@ public record RunData(String name, Path directory, double[] steps, double[] toke
     Path name = runDirectory.toAbsolutePath().normalize().getFileName();
     return new RunData(name == null ? runDirectory.toString() : name.toString(), runDirectory,
         steps, tokens, lr, loss, weights, trainLoss, heldOut, batchBlocks, curve,
-        latestPolicy(run.checkpoints()), gram, finalEvaluation(run), List.copyOf(notices));
+        latestPolicy(run.checkpoints()), gram, finalEvaluation(run), List.copyOf(notices),
+        accounting);
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.mixture.LossWeights;
 import dev.datamix.mixture.Mixture;
+import dev.datamix.mixture.WeightUnit;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.sampler.BlockBatch;
 import dev.datamix.sampler.MixtureSampler;
@@ -39,11 +40,62 @@ public final class DataMixer {
 
   private final MixingPolicy policy;
   private final MixtureSampler sampler;
+  private final double[] tokensPerDocument;
+  private Mixture lastAsked;
+  private Mixture lastTokens;
 
-  /** Drives {@code policy} with a sampler over its domains. */
+  /** Drives {@code policy} with a sampler over its domains; its weights are token shares. */
   public DataMixer(MixingPolicy policy, SamplerOptions options) {
+    this(policy, options, null);
+  }
+
+  /**
+   * Drives {@code policy}, whose weights are shares of documents if {@code tokensPerDocument}
+   * is given (each domain's mean document length in tokens, in the policy's order), else of
+   * tokens ({@link WeightUnit}).
+   *
+   * @throws IllegalArgumentException if document shares are asked of a policy that measures
+   *     signals (its weights are token shares by construction), or a length is not {@code > 0}
+   */
+  public DataMixer(MixingPolicy policy, SamplerOptions options, double[] tokensPerDocument) {
     this.policy = policy;
     this.sampler = new MixtureSampler(policy.domains(), options);
+    if (tokensPerDocument != null) {
+      if (!policy.possibleSignals().isEmpty()) {
+        throw new IllegalArgumentException("weightUnit documents applies to static mixes; "
+            + "policy '" + policy.name() + "' computes its weights as token shares from the "
+            + "signals it measures (docs/concepts.md)");
+      }
+      for (int d = 0; d < tokensPerDocument.length; d++) {
+        if (!(tokensPerDocument[d] > 0) || Double.isInfinite(tokensPerDocument[d])) {
+          throw new IllegalArgumentException("weightUnit documents needs each domain's mean "
+              + "document length; domain '" + policy.domains().get(d).name() + "' has "
+              + tokensPerDocument[d] + " tokens per document (its corpus records no documents?)");
+        }
+      }
+    }
+    this.tokensPerDocument = tokensPerDocument == null ? null : tokensPerDocument.clone();
+  }
+
+  /** The unit of the policy's weights. */
+  public WeightUnit weightUnit() {
+    return tokensPerDocument == null ? WeightUnit.TOKENS : WeightUnit.DOCUMENTS;
+  }
+
+  /**
+   * The policy's mixture at {@code step} as token shares: what the sampler draws by (the
+   * mixture itself unless its weights are document shares).
+   */
+  public Mixture tokenShares(long step) {
+    Mixture asked = policy.mixture(step);
+    if (tokensPerDocument == null) {
+      return asked;
+    }
+    if (asked != lastAsked) { // the same instance converts once: the sampler's fast path holds
+      lastAsked = asked;
+      lastTokens = WeightUnit.toTokenShares(asked, tokensPerDocument);
+    }
+    return lastTokens;
   }
 
   /** The policy. */
@@ -140,7 +192,7 @@ public final class DataMixer {
    * into {@code out}; may be called several times per step (micro-batches).
    */
   public BlockBatch drawBatch(long step, int count, BlockBatch out) {
-    sampler.draw(step, policy.mixture(step), policy, count, out);
+    sampler.draw(step, tokenShares(step), policy, count, out);
     return out;
   }
 
@@ -163,6 +215,19 @@ public final class DataMixer {
    *     version, another policy, other domains or another config
    */
   public void restore(JsonNode state) {
+    restore(state, java.util.EnumSet.noneOf(ResumeChange.class));
+  }
+
+  /**
+   * Restores a state from {@link #snapshot()} into this freshly made mixer, allowing {@code
+   * changes} since it was written: a grown corpus ({@link MixtureSampler#restoreOnGrownCorpus}:
+   * blocks already served stay served, appended blocks join the epoch in progress), and a new
+   * policy spec (the policy starts afresh from its config; the sampler's state is kept).
+   *
+   * @throws IncompatibleStateException naming expected vs found for a change not allowed, and
+   *     saying which change to allow when the policy's state does not fit a grown corpus
+   */
+  public void restore(JsonNode state, java.util.Set<ResumeChange> changes) {
     StateReader r = StateReader.of(state, "state");
     IncompatibleStateException.check("format", FORMAT, r.getString("format"));
     int version = r.getInt("formatVersion");
@@ -172,10 +237,36 @@ public final class DataMixer {
     }
     JsonNode policyState = r.field("policy");
     JsonNode samplerState = r.field("sampler");
+    boolean grown = changes.contains(ResumeChange.CORPUS_GROWN);
     // Check the sampler part against a scratch sampler first, so a bad file changes nothing.
-    new MixtureSampler(policy.domains(), sampler.options()).restore(samplerState);
-    policy.restore(policyState);
-    sampler.restore(samplerState);
+    MixtureSampler scratch = new MixtureSampler(policy.domains(), sampler.options());
+    if (grown) {
+      scratch.restoreOnGrownCorpus(samplerState);
+    } else {
+      scratch.restore(samplerState);
+    }
+    if (!changes.contains(ResumeChange.POLICY_CHANGED)) {
+      try {
+        policy.restore(policyState);
+      } catch (IncompatibleStateException | IllegalArgumentException e) {
+        if (grown && policy.possibleSignals().isEmpty()) {
+          // a static mix learned nothing: over the grown domains it starts afresh, losing nothing
+        } else if (grown) {
+          throw new IncompatibleStateException(e.getMessage() + "; the policy's state does not "
+              + "fit the grown corpus: allow a policy change (ResumeChange.POLICY_CHANGED; "
+              + "datamix train --allow-policy-change) to restart it from its config (the data "
+              + "already served stays served)", e);
+        } else {
+          throw e instanceof IncompatibleStateException ise ? ise
+              : new IncompatibleStateException(e.getMessage(), e);
+        }
+      }
+    }
+    if (grown) {
+      sampler.restoreOnGrownCorpus(samplerState);
+    } else {
+      sampler.restore(samplerState);
+    }
   }
 
   /**

@@ -42,29 +42,23 @@ public final class MixtureSampler {
 
   private static final System.Logger LOG = System.getLogger(MixtureSampler.class.getName());
   private static final long STREAM_DOMAIN = 0x646f6d61696eL; // "domain"
-  private static final long STREAM_BLOCK = 0x626c6f636bL; // "block"
   private static final long STREAM_EXACT = 0x6578616374L; // "exact"
 
   private final List<Domain> domains;
   private final List<String> names;
   private final SamplerOptions options;
-  private final long[] nameKeys;
   private final double[] tokensPerBlock;
   private final long[] capBlocks;
 
-  // Per-domain counters: the whole resumable state, with step / drawsInStep.
-  private final long[] epoch;
-  private final long[] wraps;
-  private final long[] cursor;
-  private final long[] generation;
-  private final long[] epochSize;
-  private final long[] served;
+  // The resumable state: per-domain orders and counters, with step / drawsInStep.
+  private final DomainOrders orders;
   private final boolean[] exhausted;
+  private int exhaustedCount;
+  private final RequestedBlocks requestedBlocks;
   private long step = -1;
   private long drawsInStep;
 
   // Derived caches, rebuilt on demand.
-  private final BlockPermutation[] permutations;
   private final BlockSelection[] selections;
   private final long[] selectionStamp;
   private long callStamp;
@@ -84,28 +78,24 @@ public final class MixtureSampler {
     this.names = Domain.names(this.domains);
     this.options = options;
     int k = this.domains.size();
-    nameKeys = new long[k];
     tokensPerBlock = new double[k];
     capBlocks = new long[k];
+    for (String capped : options.maxEpochs().keySet()) {
+      if (!names.contains(capped)) {
+        throw new IllegalArgumentException("maxEpochs names domain '" + capped
+            + "', which is not one of " + names);
+      }
+    }
     for (int d = 0; d < k; d++) {
       Domain dom = this.domains.get(d);
-      nameKeys[d] = Seeds.fingerprint(dom.name());
       tokensPerBlock[d] = (double) dom.tokens() / dom.blocks();
-      double cap = options.maxRepetitionRatio() * dom.blocks();
-      capBlocks[d] = options.maxRepetitionRatio() == 0 ? Long.MAX_VALUE
-          : (long) Math.max(1, Math.min(Long.MAX_VALUE, Math.floor(cap)));
+      double ratio = options.capOf(dom.name());
+      capBlocks[d] = ratio == 0 ? Long.MAX_VALUE
+          : (long) Math.max(1, Math.min(Long.MAX_VALUE, Math.floor(ratio * dom.blocks())));
     }
-    epoch = new long[k];
-    wraps = new long[k];
-    cursor = new long[k];
-    generation = new long[k];
-    epochSize = new long[k];
-    served = new long[k];
+    orders = new DomainOrders(this.domains, names, options.seed());
     exhausted = new boolean[k];
-    for (int d = 0; d < k; d++) {
-      epochSize[d] = this.domains.get(d).blocks();
-    }
-    permutations = new BlockPermutation[k];
+    requestedBlocks = new RequestedBlocks(k);
     selections = new BlockSelection[k];
     selectionStamp = new long[k];
   }
@@ -157,6 +147,7 @@ public final class MixtureSampler {
       drawsInStep = 0;
     }
     callStamp++;
+    requestedBlocks.drew(count);
     out.reset(step, count);
     if (options.allocation() == SamplerOptions.Allocation.EXACT) {
       drawExact(step, selector, count, out);
@@ -204,6 +195,7 @@ public final class MixtureSampler {
           "mixture domains must equal the sampler's: expected " + names + ", got "
               + mixture.names());
     }
+    requestedBlocks.use(mixture);
     if (requested == null || !mixture.equals(requested)) {
       requested = mixture;
       rebuildAlias();
@@ -234,37 +226,14 @@ public final class MixtureSampler {
   }
 
   private long nextBlock(int d, BlockSelector selector, long step) {
-    BlockSelection sel = selection(d, selector);
-    if (sel.generation() != generation[d]) {
-      generation[d] = sel.generation();
-      epochSize[d] = sel.size();
-      epoch[d]++;
-      cursor[d] = 0;
-      permutations[d] = null;
-    } else if (sel.size() != epochSize[d]) {
-      throw new IllegalStateException("block selection of domain '" + names.get(d)
-          + "' changed size from " + epochSize[d] + " to " + sel.size()
-          + " without a new generation (" + sel.generation() + ")");
-    }
-    if (cursor[d] == epochSize[d]) {
-      epoch[d]++;
-      wraps[d]++;
-      cursor[d] = 0;
-      permutations[d] = null;
-    }
-    BlockPermutation p = permutations[d];
-    if (p == null) {
-      p = new BlockPermutation(epochSize[d],
-          Seeds.hash(options.seed(), STREAM_BLOCK, nameKeys[d], epoch[d], generation[d]));
-      permutations[d] = p;
-    }
-    long block = sel.blockAt(p.apply(cursor[d]++));
-    if (++served[d] >= capBlocks[d] && !exhausted[d]) {
+    long block = orders.next(d, selection(d, selector));
+    if (orders.served[d] >= capBlocks[d] && !exhausted[d]) {
       exhausted[d] = true;
+      exhaustedCount++;
       LOG.log(Level.WARNING, () -> String.format(java.util.Locale.ROOT,
-          "domain '%s' reached its repetition cap (%.3g x %d blocks = %d served) at step %d; "
-              + "its weight %.4f goes to the other domains", names.get(d),
-          options.maxRepetitionRatio(), domains.get(d).blocks(), served[d], step,
+          "domain '%s' reached its repetition cap (%.3g epochs of %d blocks = %d served) at "
+              + "step %d; its weight %.4f goes to the other domains", names.get(d),
+          options.capOf(names.get(d)), domains.get(d).blocks(), orders.served[d], step,
           requested.weight(d)));
       rebuildAlias();
     }
@@ -296,17 +265,31 @@ public final class MixtureSampler {
 
   /** Blocks served so far by domain {@code d}. */
   public long blocksServed(int d) {
-    return served[d];
+    return orders.served[d];
   }
 
   /** Tokens served so far by domain {@code d} (blocks served × the domain's tokens per block). */
   public long tokensServed(int d) {
-    return Math.round(served[d] * tokensPerBlock[d]);
+    return Math.round(orders.served[d] * tokensPerBlock[d]);
+  }
+
+  /**
+   * Blocks the policy's mixtures asked of domain {@code d} so far: the sum over draws of its
+   * requested weight (before an exhausted domain's weight is moved), to set against {@link
+   * #blocksServed}.
+   */
+  public double blocksRequested(int d) {
+    return requestedBlocks.blocks(d);
   }
 
   /** Complete passes over domain {@code d}'s eligible blocks so far. */
   public long epochsWrapped(int d) {
-    return wraps[d];
+    return orders.wraps[d];
+  }
+
+  /** The repetition cap of domain {@code d} in blocks, or {@code Long.MAX_VALUE} for none. */
+  public long capBlocks(int d) {
+    return capBlocks[d];
   }
 
   /** Whether domain {@code d} reached its repetition cap. */
@@ -314,10 +297,15 @@ public final class MixtureSampler {
     return exhausted[d];
   }
 
+  /** How many domains reached their repetition cap. */
+  public int exhaustedCount() {
+    return exhaustedCount;
+  }
+
   private String servedSummary() {
     List<String> parts = new ArrayList<>();
-    for (int d = 0; d < served.length && d < 16; d++) {
-      parts.add(names.get(d) + "=" + served[d]);
+    for (int d = 0; d < names.size() && d < 16; d++) {
+      parts.add(names.get(d) + "=" + orders.served[d]);
     }
     return parts.toString();
   }
@@ -328,6 +316,9 @@ public final class MixtureSampler {
     o.put("stateVersion", STATE_VERSION);
     o.put("seed", options.seed());
     o.put("maxRepetitionRatio", options.maxRepetitionRatio());
+    if (!options.maxEpochs().isEmpty()) {
+      o.set("maxEpochs", Json.mapper().valueToTree(options.maxEpochs()));
+    }
     if (options.allocation() != SamplerOptions.Allocation.RANDOM) {
       o.put("allocation", options.allocation().name()); // absent: RANDOM, as before the field
     }
@@ -335,12 +326,8 @@ public final class MixtureSampler {
     names.forEach(n::add);
     o.put("step", step);
     o.put("drawsInStep", drawsInStep);
-    o.set("epoch", Json.longs(epoch));
-    o.set("wraps", Json.longs(wraps));
-    o.set("cursor", Json.longs(cursor));
-    o.set("generation", Json.longs(generation));
-    o.set("epochSize", Json.longs(epochSize));
-    o.set("served", Json.longs(served));
+    orders.writeTo(o);
+    o.set("requestedUnits", Json.longs(requestedBlocks.units()));
     ArrayNode ex = o.putArray("exhausted");
     for (int d = 0; d < exhausted.length; d++) {
       if (exhausted[d]) {
@@ -357,55 +344,82 @@ public final class MixtureSampler {
    * @throws IncompatibleStateException naming expected vs found on any mismatch or malformation
    */
   public void restore(JsonNode state) {
+    restore(state, false);
+  }
+
+  /**
+   * Replaces the state with one from {@link #snapshot()} of a sampler over a corpus that has
+   * since grown: domains are matched by name, a new domain starts afresh, a grown domain keeps
+   * its epoch in progress and serves its appended blocks within it ({@link DomainOrders}), and
+   * the repetition caps may differ (an exhausted domain stays exhausted only if it is still
+   * over its cap). Blocks already served stay served; the draws continue deterministically.
+   *
+   * @throws IncompatibleStateException naming the domain if one is gone or has fewer blocks, or
+   *     another seed or allocation
+   */
+  public void restoreOnGrownCorpus(JsonNode state) {
+    restore(state, true);
+  }
+
+  private void restore(JsonNode state, boolean grown) {
     StateReader r = StateReader.of(state, "sampler");
     int version = r.getInt("stateVersion");
     if (version > STATE_VERSION) {
       throw new IncompatibleStateException("incompatible state: sampler stateVersion expected <= "
           + STATE_VERSION + " but found " + version + " (written by a newer datamix)");
     }
-    IncompatibleStateException.check("sampler domain names", names,
-        Json.mapper().convertValue(r.field("domains"), List.class));
+    List<String> savedNames = new ArrayList<>();
+    r.field("domains").forEach(e -> savedNames.add(e.asText()));
+    if (!grown) {
+      IncompatibleStateException.check("sampler domain names", names, savedNames);
+    }
     IncompatibleStateException.check("sampler seed", options.seed(), r.getLong("seed"));
-    IncompatibleStateException.check("sampler maxRepetitionRatio", options.maxRepetitionRatio(),
-        r.getDouble("maxRepetitionRatio"));
     IncompatibleStateException.check("sampler allocation", options.allocation().name(),
         state.path("allocation").asText("RANDOM"));
-    int k = names.size();
-    long newStep = r.getLong("step");
-    long newDraws = r.getLong("drawsInStep");
-    long[] newEpoch = r.getLongs("epoch", k);
-    long[] newWraps = r.getLongs("wraps", k);
-    long[] newCursor = r.getLongs("cursor", k);
-    long[] newGeneration = r.getLongs("generation", k);
-    long[] newEpochSize = r.getLongs("epochSize", k);
-    long[] newServed = r.getLongs("served", k);
-    boolean[] newExhausted = new boolean[k];
+    if (!grown) {
+      IncompatibleStateException.check("sampler maxRepetitionRatio",
+          options.maxRepetitionRatio(), r.getDouble("maxRepetitionRatio"));
+      IncompatibleStateException.check("sampler maxEpochs",
+          Json.mapper().valueToTree(options.maxEpochs()), state.has("maxEpochs")
+              ? state.get("maxEpochs") : Json.object());
+    }
+    long[] units = state.has("requestedUnits") ? r.getLongs("requestedUnits", savedNames.size())
+        : new long[savedNames.size()]; // written before requests were counted
+    boolean[] newExhausted = new boolean[names.size()];
     for (JsonNode e : r.field("exhausted")) {
       int d = names.indexOf(e.asText());
-      if (d < 0) {
+      if (d < 0 && !grown) {
         throw new IncompatibleStateException(
             "state field 'sampler.exhausted' names unknown domain " + e);
       }
-      newExhausted[d] = true;
-    }
-    for (int d = 0; d < k; d++) {
-      if (newCursor[d] < 0 || newCursor[d] > newEpochSize[d] || newEpochSize[d] < 1
-          || newServed[d] < 0) {
-        throw new IncompatibleStateException("state of domain '" + names.get(d)
-            + "' is inconsistent: cursor " + newCursor[d] + ", epochSize " + newEpochSize[d]
-            + ", served " + newServed[d]);
+      if (d >= 0) {
+        newExhausted[d] = true;
       }
     }
-    step = newStep;
-    drawsInStep = newDraws;
-    System.arraycopy(newEpoch, 0, epoch, 0, k);
-    System.arraycopy(newWraps, 0, wraps, 0, k);
-    System.arraycopy(newCursor, 0, cursor, 0, k);
-    System.arraycopy(newGeneration, 0, generation, 0, k);
-    System.arraycopy(newEpochSize, 0, epochSize, 0, k);
-    System.arraycopy(newServed, 0, served, 0, k);
-    System.arraycopy(newExhausted, 0, exhausted, 0, k);
-    java.util.Arrays.fill(permutations, null);
+    DomainOrders scratch = new DomainOrders(domains, names, options.seed());
+    if (grown) {
+      scratch.restoreRemapped(r, savedNames);
+    } else {
+      scratch.restore(r);
+    }
+    // everything read and checked: now change this sampler
+    if (grown) {
+      orders.restoreRemapped(r, savedNames);
+    } else {
+      orders.restore(r);
+    }
+    long[] mapped = new long[names.size()];
+    for (int i = 0; i < savedNames.size(); i++) {
+      mapped[names.indexOf(savedNames.get(i))] = units[i];
+    }
+    requestedBlocks.restore(mapped);
+    exhaustedCount = 0;
+    for (int d = 0; d < names.size(); d++) {
+      exhausted[d] = newExhausted[d] && (!grown || orders.served[d] >= capBlocks[d]);
+      exhaustedCount += exhausted[d] ? 1 : 0;
+    }
+    step = r.getLong("step");
+    drawsInStep = r.getLong("drawsInStep");
     java.util.Arrays.fill(selections, null);
     requested = null;
     effective = null;

@@ -8,8 +8,12 @@ package dev.datamix.sampler;
  *     (like OLMo-core's {@code max_repetition_ratio}); {@code 0} means no cap. When a domain
  *     reaches it, the domain is exhausted and its weight goes to the other domains.
  * @param allocation how a draw call's blocks are shared among the domains
+ * @param maxEpochs per-domain repetition caps by domain name, overriding {@code
+ *     maxRepetitionRatio} for those domains (the {@code maxEpochs} of Megatron-LM's and
+ *     MosaicML Streaming's users); {@code 0} means no cap for that domain
  */
-public record SamplerOptions(long seed, double maxRepetitionRatio, Allocation allocation) {
+public record SamplerOptions(long seed, double maxRepetitionRatio, Allocation allocation,
+    java.util.Map<String, Double> maxEpochs) {
   /**
    * How the domains of a draw call are chosen.
    */
@@ -32,7 +36,7 @@ public record SamplerOptions(long seed, double maxRepetitionRatio, Allocation al
     EXACT
   }
 
-  /** Validates the cap. */
+  /** Validates the caps. */
   public SamplerOptions {
     if (!(maxRepetitionRatio >= 0) || Double.isInfinite(maxRepetitionRatio)) {
       throw new IllegalArgumentException(
@@ -41,11 +45,34 @@ public record SamplerOptions(long seed, double maxRepetitionRatio, Allocation al
     if (allocation == null) {
       throw new IllegalArgumentException("allocation must be RANDOM or EXACT, got null");
     }
+    maxEpochs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(maxEpochs));
+    for (java.util.Map.Entry<String, Double> e : maxEpochs.entrySet()) {
+      if (!(e.getValue() >= 0) || Double.isInfinite(e.getValue())) {
+        throw new IllegalArgumentException("maxEpochs of domain '" + e.getKey()
+            + "' must be finite and >= 0 (0 = no cap), got " + e.getValue());
+      }
+    }
+  }
+
+  /** Options without per-domain caps. */
+  public SamplerOptions(long seed, double maxRepetitionRatio, Allocation allocation) {
+    this(seed, maxRepetitionRatio, allocation, java.util.Map.of());
   }
 
   /** Options with {@link Allocation#RANDOM} draws. */
   public SamplerOptions(long seed, double maxRepetitionRatio) {
     this(seed, maxRepetitionRatio, Allocation.RANDOM);
+  }
+
+  /** The repetition cap of domain {@code name}: its {@code maxEpochs}, else the global ratio. */
+  public double capOf(String name) {
+    Double own = maxEpochs.get(name);
+    return own != null ? own : maxRepetitionRatio;
+  }
+
+  /** These options with per-domain caps. */
+  public SamplerOptions withMaxEpochs(java.util.Map<String, Double> caps) {
+    return new SamplerOptions(seed, maxRepetitionRatio, allocation, caps);
   }
 
   /** Options with {@code seed}, no repetition cap and random draws. */
@@ -55,11 +82,11 @@ public record SamplerOptions(long seed, double maxRepetitionRatio, Allocation al
 
   /** These options with a repetition cap. */
   public SamplerOptions withMaxRepetitionRatio(double ratio) {
-    return new SamplerOptions(seed, ratio, allocation);
+    return new SamplerOptions(seed, ratio, allocation, maxEpochs);
   }
 
   /** These options with another allocation. */
   public SamplerOptions withAllocation(Allocation a) {
-    return new SamplerOptions(seed, maxRepetitionRatio, a);
+    return new SamplerOptions(seed, maxRepetitionRatio, a, maxEpochs);
   }
 }

@@ -93,7 +93,9 @@ final class Checkpoint {
           + FORMAT_VERSION + " but found " + version);
     }
     IncompatibleStateException.check("checkpoint model", model, r.field("model"));
-    IncompatibleStateException.check("checkpoint corpus", corpus, r.field("corpus"));
+    if (corpus != null) { // null: the caller checks a grown corpus itself
+      IncompatibleStateException.check("checkpoint corpus", corpus, r.field("corpus"));
+    }
     List<float[]> p = readTensors(dir.resolve("params.bin"), params, version);
     List<float[]> m = readTensors(dir.resolve("optimizer.bin"), moments, version);
     List<Tensor> loadedParams = new ArrayList<>();

@@ -69,6 +69,7 @@ public final class MixingTrainer implements AutoCloseable {
   private final TrainerReference reference;
   private MetricsLog metrics;
   private final TrainingStep steps;
+  private final java.util.Set<dev.datamix.run.ResumeChange> resumeChanges;
 
   MixingTrainer(MixingTrainerBuilder b) throws IOException {
     this.corpus = b.corpus;
@@ -98,7 +99,9 @@ public final class MixingTrainer implements AutoCloseable {
           case "random" -> SamplerOptions.Allocation.RANDOM;
           case "exact" -> SamplerOptions.Allocation.EXACT;
           default -> policy.preferredAllocation();
-        }));
+        }).withMaxEpochs(config.capsFor(Domain.names(domains))),
+        config.weightUnit().equals("documents") ? tokensPerDocument() : null);
+    this.resumeChanges = b.resumeChanges;
     state = new ModelState(modelConfig(), config,
         b.devices != null ? b.devices : Devices.select(config.device()));
     TrainerReference opened = null;
@@ -138,6 +141,16 @@ public final class MixingTrainer implements AutoCloseable {
       state.close();
       throw e;
     }
+  }
+
+  /** Each training domain's mean document length in tokens, from the manifest. */
+  private double[] tokensPerDocument() {
+    double[] out = new double[domains.size()];
+    for (int d = 0; d < out.length; d++) {
+      var split = corpus.manifest().domain(domains.get(d).name()).split(Split.TRAIN);
+      out[d] = split.documents() == 0 ? Double.NaN : (double) split.tokens() / split.documents();
+    }
+    return out;
   }
 
   private GptConfig modelConfig() {
@@ -324,16 +337,26 @@ public final class MixingTrainer implements AutoCloseable {
   }
 
   private void restore(Path dir) throws IOException {
-    Checkpoint.Contents c = Checkpoint.load(dir, modelJson(), corpusIdentity(),
-        state.shapes(""), state.shapes(".m", ".v"));
+    boolean grown = resumeChanges.contains(dev.datamix.run.ResumeChange.CORPUS_GROWN);
+    Checkpoint.Contents c = Checkpoint.load(dir, modelJson(), null, state.shapes(""),
+        state.shapes(".m", ".v"));
+    if (grown) {
+      ResumeCheck.verifyGrownCorpus("checkpoint " + dir, c.corpus(), corpusIdentity());
+    } else if (!c.corpus().toString().equals(corpusIdentity().toString())) {
+      throw new IncompatibleStateException("incompatible state: checkpoint corpus expected "
+          + corpusIdentity() + " but found " + c.corpus() + "; if data was only appended or "
+          + "domains added, resume with --allow-corpus-growth "
+          + "(MixingTrainerBuilder.optResumeChanges(CORPUS_GROWN))");
+    }
     ResumeCheck.verify("checkpoint " + dir, c.trainer(), c.lrDigest(), c.step(), config,
-        schedule, customSchedule, mixer.policy());
-    mixer.restore(c.mixer());
+        schedule, customSchedule, mixer.policy(), resumeChanges);
+    mixer.restore(c.mixer(), resumeChanges);
     state.restore(c);
     steps.step = c.step();
     steps.tokensSeen = c.tokensSeen();
     steps.divergence.restore(c.nonFiniteInARow());
     steps.phaseIndex = c.phaseIndex();
+    steps.restored();
   }
 
   @Override

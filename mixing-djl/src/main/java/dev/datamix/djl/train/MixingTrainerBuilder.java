@@ -21,6 +21,8 @@ public final class MixingTrainerBuilder {
   LearningRateSchedule schedule;
   PolicyRegistry registry;
   ExistingOutput existing = ExistingOutput.REFUSE;
+  java.util.Set<dev.datamix.run.ResumeChange> resumeChanges =
+      java.util.EnumSet.noneOf(dev.datamix.run.ResumeChange.class);
   Path initialWeights;
   CheckpointIo checkpointIo = CheckpointIo.fileSystem();
   Device[] devices;
@@ -89,6 +91,22 @@ public final class MixingTrainerBuilder {
    */
   public MixingTrainerBuilder resume() {
     this.existing = ExistingOutput.RESUME;
+    return this;
+  }
+
+  /**
+   * Optional, with {@link #resume()}: what may have changed since the checkpoint (default:
+   * nothing). {@code CORPUS_GROWN}: data appended to domains or domains added (none lost
+   * any); blocks already served stay served and each grown domain's epoch in progress serves its
+   * new blocks before it ends; {@code trainDomains} may gain domains. {@code POLICY_CHANGED}:
+   * another policy spec, {@code maxEpochs} or {@code weightUnit}; the policy restarts from its
+   * config at the checkpoint's step, the sampler keeps its counters. Either way the model, the
+   * optimizer and every other setting continue as saved.
+   */
+  public MixingTrainerBuilder optResumeChanges(java.util.Set<dev.datamix.run.ResumeChange>
+      changes) {
+    this.resumeChanges = java.util.EnumSet.noneOf(dev.datamix.run.ResumeChange.class);
+    this.resumeChanges.addAll(changes);
     return this;
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.policy.Horizon;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.random.Seeds;
+import dev.datamix.run.ResumeChange;
 import dev.datamix.schedule.LearningRateSchedule;
 import dev.datamix.state.IncompatibleStateException;
 import java.util.Iterator;
@@ -22,6 +23,8 @@ final class ResumeCheck {
   /** Trainer keys that may differ on resume: they change nothing a step computes. */
   static final Set<String> MAY_DIFFER =
       Set.of("checkpointEvery", "logEvery", "device", "maxNonFiniteInARow");
+  /** Trainer keys that may differ on resume when the policy may change (other weights). */
+  static final Set<String> MAY_DIFFER_WITH_POLICY = Set.of("maxEpochs", "weightUnit");
 
   private ResumeCheck() {}
 
@@ -50,18 +53,26 @@ final class ResumeCheck {
    * @param customSchedule whether {@code schedule} was given to the builder, not made from {@code
    *     now}
    * @param policy the current policy
+   * @param changes what the caller allows to have changed
    */
   static void verify(String where, JsonNode savedTrainer, Long savedDigest, long taken,
       TrainingConfig now, LearningRateSchedule schedule, boolean customSchedule,
-      MixingPolicy policy) {
+      MixingPolicy policy, Set<ResumeChange> changes) {
     ObjectNode saved = TrainingConfig.defaults().toJson();
     savedTrainer.fields().forEachRemaining(e -> saved.set(e.getKey(), e.getValue()));
     ObjectNode current = now.toJson();
-    for (Iterator<String> it = current.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!MAY_DIFFER.contains(key) && !key.equals("steps")) {
-        IncompatibleStateException.check(where + " trainer key '" + key + "'", current.get(key),
-            saved.get(key));
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    current.fieldNames().forEachRemaining(keys::add);
+    saved.fieldNames().forEachRemaining(keys::add);
+    for (String key : keys) {
+      boolean free = MAY_DIFFER.contains(key) || key.equals("steps")
+          || changes.contains(ResumeChange.POLICY_CHANGED) && MAY_DIFFER_WITH_POLICY.contains(key)
+          || changes.contains(ResumeChange.CORPUS_GROWN) && key.equals("trainDomains")
+          && grew(saved.get(key), current.get(key));
+      if (!free) {
+        IncompatibleStateException.check(where + " trainer key '" + key + "'",
+            current.has(key) ? current.get(key) : defaultOf(key),
+            saved.has(key) ? saved.get(key) : defaultOf(key));
       }
     }
     long savedSteps = saved.get("steps").asLong();
@@ -93,6 +104,50 @@ final class ResumeCheck {
     if (!h.extendable()) {
       throw new IncompatibleStateException(change + ": " + h.reason()
           + (h.keys().isEmpty() ? "" : " (keys " + h.keys() + ")"));
+    }
+  }
+
+  /** The JSON a key takes at its default (absent from a config written without it). */
+  private static JsonNode defaultOf(String key) {
+    JsonNode n = TrainingConfig.defaults().toJson().get(key);
+    return n != null ? n : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  /** Whether a trainDomains list only gained names (an empty list means every domain). */
+  private static boolean grew(JsonNode before, JsonNode after) {
+    if (before == null || after == null || before.isEmpty() || after.isEmpty()) {
+      return before != null && after != null && before.isEmpty() == after.isEmpty();
+    }
+    java.util.Set<String> now = new java.util.HashSet<>();
+    after.forEach(n -> now.add(n.asText()));
+    for (JsonNode n : before) {
+      if (!now.contains(n.asText())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Throws unless the corpus only grew since the checkpoint: the same vocabulary and block
+   * length, and every training domain of the checkpoint still there with at least its blocks.
+   */
+  static void verifyGrownCorpus(String where, JsonNode saved, JsonNode now) {
+    IncompatibleStateException.check(where + " corpus vocabSize", now.get("vocabSize"),
+        saved.get("vocabSize"));
+    IncompatibleStateException.check(where + " corpus blockLength", now.get("blockLength"),
+        saved.get("blockLength"));
+    java.util.Map<String, Long> blocks = new java.util.HashMap<>();
+    now.get("trainDomains").forEach(d -> blocks.put(d.get("name").asText(),
+        d.get("blocks").asLong()));
+    for (JsonNode d : saved.get("trainDomains")) {
+      String name = d.get("name").asText();
+      Long has = blocks.get(name);
+      if (has == null || has < d.get("blocks").asLong()) {
+        throw new IncompatibleStateException(where + ": training domain '" + name + "' had "
+            + d.get("blocks").asLong() + " blocks and now has " + (has == null ? "none"
+            : has) + "; a resumed run's corpus may gain data, never lose it");
+      }
     }
   }
 

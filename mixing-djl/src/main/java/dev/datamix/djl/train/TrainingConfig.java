@@ -51,6 +51,10 @@ import java.util.List;
  * @param allocation how each batch's blocks are shared among the domains: {@code auto} (the
  *     policy's {@link dev.datamix.policy.MixingPolicy#preferredAllocation}), {@code random} or
  *     {@code exact} ({@link dev.datamix.sampler.SamplerOptions.Allocation})
+ * @param maxEpochs repetition caps: the most epochs a domain may serve before its weight goes to
+ *     the others, by domain name ({@code "*"} for every domain not named); empty = no cap
+ * @param weightUnit what a static mix's weights are shares of: {@code tokens} or {@code
+ *     documents} ({@link dev.datamix.mixture.WeightUnit})
  */
 public record TrainingConfig(String device, long seed, long steps, int batchSize, int layers,
     int dModel, int heads, int mlpRatio, boolean tiedEmbeddings, double peakLr, long warmupSteps,
@@ -58,7 +62,8 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
     double weightDecay, double beta1, double beta2, double eps, double gradClip,
     int evalBlocksPerDomain, int evalBatchSize, int probeBatchSize, String targetDomain,
     int targetBlocks, List<String> trainDomains, long checkpointEvery, int maxNonFiniteInARow,
-    int logEvery, String allocation) {
+    int logEvery, String allocation, java.util.Map<String, Double> maxEpochs,
+    String weightUnit) {
 
   static final ConfigKey<String> DEVICE = ConfigKey.custom("device", "auto | cpu | gpu | gpu:N",
       "auto", "devices to train on", n -> text(n), Json.mapper()::valueToTree);
@@ -134,16 +139,26 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
       "a batch's domains: auto (the policy's preference), random (independent draws) or exact "
           + "(the mixture's counts, within one block per domain)", "auto", "random", "exact");
 
+  static final ConfigKey<java.util.Map<String, Double>> MAX_EPOCHS = ConfigKey.custom("maxEpochs",
+      "number, or object of domain name to number", java.util.Map.of(),
+      "repetition caps: the most epochs a domain may serve, then its weight goes to the others "
+          + "(logged); a number caps every domain, an object names domains (\"*\": the rest); "
+          + "0 or absent = no cap", TrainingConfig::caps, v -> Json.mapper().valueToTree(v));
+  static final ConfigKey<String> WEIGHT_UNIT = ConfigKey.choice("weightUnit", "tokens",
+      "what a static mix's weights are shares of: tokens, or documents (converted by each "
+          + "domain's mean document length)", "tokens", "documents");
+
   /** The accepted keys, with defaults and descriptions. */
   public static final ConfigSchema SCHEMA = ConfigSchema.of("trainer", List.of(DEVICE, SEED,
       STEPS, BATCH, LAYERS, DMODEL, HEADS, MLP, TIED, PEAK_LR, WARMUP, MIN_LR, SCHEDULE,
       DECAY_FRACTION, STABLE_LR, COOLDOWN, WD, BETA1, BETA2,
       EPS, CLIP, EVAL_BLOCKS, EVAL_BATCH, PROBE_BATCH, TARGET, TARGET_BLOCKS, TRAIN_DOMAINS, CKPT,
-      MAX_NAN, LOG_EVERY, ALLOCATION));
+      MAX_NAN, LOG_EVERY, ALLOCATION, MAX_EPOCHS, WEIGHT_UNIT));
 
   /** Validates cross-field constraints. */
   public TrainingConfig {
     trainDomains = List.copyOf(trainDomains);
+    maxEpochs = java.util.Map.copyOf(maxEpochs);
     if (dModel % heads != 0) {
       throw new IllegalArgumentException(
           "dModel (" + dModel + ") must be divisible by heads, got heads " + heads);
@@ -207,6 +222,49 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
     return n.textValue();
   }
 
+  private static java.util.Map<String, Double> caps(JsonNode n) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    if (n.isNumber()) {
+      out.put("*", n.asDouble());
+    } else if (n.isObject()) {
+      n.fields().forEachRemaining(e -> {
+        if (!e.getValue().isNumber()) {
+          throw new IllegalArgumentException("must map domain names to numbers, got "
+              + e.getValue() + " for '" + e.getKey() + "'");
+        }
+        out.put(e.getKey(), e.getValue().asDouble());
+      });
+    } else {
+      throw new IllegalArgumentException("must be a number or an object of domain name to "
+          + "number");
+    }
+    for (java.util.Map.Entry<String, Double> e : out.entrySet()) {
+      if (!(e.getValue() >= 0) || Double.isInfinite(e.getValue())) {
+        throw new IllegalArgumentException("cap of '" + e.getKey() + "' must be finite and "
+            + ">= 0, got " + e.getValue());
+      }
+    }
+    return out;
+  }
+
+  /** The repetition caps by training domain ({@code maxEpochs}, its {@code "*"} expanded). */
+  public java.util.Map<String, Double> capsFor(List<String> domains) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    for (String name : maxEpochs.keySet()) {
+      if (!name.equals("*") && !domains.contains(name)) {
+        throw new IllegalArgumentException("maxEpochs names domain '" + name + "', which is "
+            + "not a training domain; training domains: " + domains);
+      }
+    }
+    for (String d : domains) {
+      Double cap = maxEpochs.getOrDefault(d, maxEpochs.get("*"));
+      if (cap != null && cap > 0) {
+        out.put(d, cap);
+      }
+    }
+    return out;
+  }
+
   private static List<String> names(JsonNode n) {
     if (!n.isArray()) {
       throw new IllegalArgumentException("must be an array of domain names");
@@ -237,7 +295,7 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
         c.get(EVAL_BLOCKS).intValue(), c.get(EVAL_BATCH).intValue(),
         c.get(PROBE_BATCH).intValue(), c.get(TARGET), c.get(TARGET_BLOCKS).intValue(),
         c.get(TRAIN_DOMAINS), c.get(CKPT), c.get(MAX_NAN).intValue(), c.get(LOG_EVERY).intValue(),
-        c.get(ALLOCATION));
+        c.get(ALLOCATION), c.get(MAX_EPOCHS), c.get(WEIGHT_UNIT));
   }
 
   /** This config as JSON (every key). */
@@ -259,6 +317,12 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
         .put("logEvery", logEvery);
     if (!allocation.equals("auto")) {
       o.put("allocation", allocation); // absent at its default: earlier runs' configs still match
+    }
+    if (!maxEpochs.isEmpty()) {
+      o.set("maxEpochs", Json.mapper().valueToTree(new java.util.TreeMap<>(maxEpochs)));
+    }
+    if (!weightUnit.equals("tokens")) {
+      o.put("weightUnit", weightUnit);
     }
     return o;
   }

@@ -11,6 +11,7 @@ import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.LossWeights;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.Phase;
+import dev.datamix.run.Accounting;
 import dev.datamix.run.DataMixer;
 import dev.datamix.sampler.BlockBatch;
 import dev.datamix.schedule.LearningRateSchedule;
@@ -49,6 +50,8 @@ final class TrainingStep {
   private final int[] mappedDomains;
   private final float[] blockWeights;
   private final List<String> pendingNotices = new ArrayList<>();
+  private final boolean[] reportedExhausted;
+  private int exhaustedSoFar;
 
   TrainingStep(Corpus corpus, TrainingConfig config, int[] corpusDomains, List<Domain> domains,
       DataMixer mixer, TrainerMeter meter, ModelState state, LearningRateSchedule schedule,
@@ -64,6 +67,7 @@ final class TrainingStep {
     this.assembler = assembler;
     this.batch = new BlockBatch(config.batchSize());
     this.mappedDomains = new int[config.batchSize()];
+    this.reportedExhausted = new boolean[domains.size()];
     this.blockWeights = new float[config.batchSize()];
     this.divergence = new DivergenceGuard(config);
   }
@@ -74,6 +78,14 @@ final class TrainingStep {
    */
   void announce(List<String> notices) {
     pendingNotices.addAll(notices);
+  }
+
+  /** After a restore: the domains already exhausted were reported before the checkpoint. */
+  void restored() {
+    exhaustedSoFar = mixer.sampler().exhaustedCount();
+    for (int d = 0; d < domains.size(); d++) {
+      reportedExhausted[d] = mixer.sampler().isExhausted(d);
+    }
   }
 
   private void writeNotices(ObjectNode line, long t) {
@@ -119,6 +131,17 @@ final class TrainingStep {
       Mixture requested = mixer.mixture(t);
       timer.lap(StepTimer.Phase.POLICY);
       mixer.drawBatch(t, config.batchSize(), batch);
+      if (mixer.sampler().exhaustedCount() != exhaustedSoFar) {
+        exhaustedSoFar = mixer.sampler().exhaustedCount();
+        for (int d = 0; d < domains.size(); d++) {
+          if (mixer.sampler().isExhausted(d) && !reportedExhausted[d]) {
+            reportedExhausted[d] = true;
+            pendingNotices.add("domain '" + domains.get(d).name() + "' reached its repetition "
+                + "cap (maxEpochs " + config.capsFor(Domain.names(domains)).get(
+                    domains.get(d).name()) + "); its weight goes to the other domains");
+          }
+        }
+      }
       for (int i = 0; i < batch.size(); i++) {
         mappedDomains[i] = corpusDomains[batch.domain(i)];
       }
@@ -174,6 +197,9 @@ final class TrainingStep {
       ObjectNode served = line.putObject("batchBlocks"); // what the batch holds, not its odds
       for (int i = 0; i < drawn.length; i++) {
         served.put(domains.get(i).name(), drawn[i]);
+      }
+      if ((t + 1) % config.logEvery() == 0 || t + 1 == config.steps()) {
+        line.set("accounting", Accounting.of(mixer.sampler()).toJson()); // cumulative
       }
       if (!lossWeights.isNone()) {
         ObjectNode u = line.putObject("lossWeights");
