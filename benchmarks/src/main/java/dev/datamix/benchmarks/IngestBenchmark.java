@@ -17,11 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -55,19 +53,6 @@ public class IngestBenchmark {
   private Path dir;
   private Path source;
   private long bytes;
-
-  /** Bytes ingested, reported per second. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Text {
-    /** UTF-8 bytes of text ingested. */
-    public long bytes;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      bytes = 0;
-    }
-  }
 
   @Setup
   public void setUp() throws IOException {
@@ -125,7 +110,7 @@ public class IngestBenchmark {
 
   /** Ingests the whole source once. */
   @Benchmark
-  public Object ingest(Text text) throws IOException {
+  public Object ingest(TextBytes text) throws IOException {
     CorpusPreparer.Builder b = CorpusPreparer.builder().setOutput(dir.resolve("out"))
         .optThreads(1).optExistingOutput(ExistingOutput.OVERWRITE);
     if (format.equals("megatron")) {

@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -47,19 +45,6 @@ public class TokenizerBenchmark {
   private long[] sizes;
   private int next;
 
-  /** Bytes encoded, reported per second. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Text {
-    /** UTF-8 bytes encoded. */
-    public long bytes;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      bytes = 0;
-    }
-  }
-
   @Setup
   public void setUp() throws IOException {
     Path dir = Files.createTempDirectory("datamix-tokenizer-bench");
@@ -73,7 +58,7 @@ public class TokenizerBenchmark {
 
   /** Encodes the next document. */
   @Benchmark
-  public void encode(Text text, Blackhole bh) {
+  public void encode(TextBytes text, Blackhole bh) {
     int i = next;
     next = (next + 1) % sizes.length;
     bh.consume(tokenizer.encode(documents.get(i)));

@@ -35,6 +35,17 @@ class ResumeOnChangesTest {
             : StandardOpenOption.TRUNCATE_EXISTING);
   }
 
+  /** Sources of template and code: 40 training documents each, 6 in each held-out split. */
+  private Path twoDomains() throws IOException {
+    Path src = dir.resolve("src");
+    for (String d : List.of("template", "code")) {
+      for (String split : List.of("train", "val", "test")) {
+        write(src, d, split, 0, split.equals("train") ? 40 : 6, false);
+      }
+    }
+    return src;
+  }
+
   private Path prepare(Path src, String name) {
     CliRun r = CliRun.of("prepare", "--domains-from", src.toString(), "--out",
         dir.resolve(name).toString(), "--block-length", "16", "--quiet");
@@ -55,12 +66,7 @@ class ResumeOnChangesTest {
 
   @Test
   void aGrownCorpusResumesOnlyWhenToldAndTheAuditShowsTheNewDomain() throws IOException {
-    Path src = dir.resolve("src");
-    for (String d : List.of("template", "code")) {
-      for (String split : List.of("train", "val", "test")) {
-        write(src, d, split, 0, split.equals("train") ? 40 : 6, false);
-      }
-    }
+    Path src = twoDomains();
     Path before = prepare(src, "before");
     Path run = dir.resolve("run");
     CliRun r = CliRun.of(train(before, run, "uniform", 6));
@@ -92,12 +98,7 @@ class ResumeOnChangesTest {
 
   @Test
   void otherWeightsResumeOnlyWhenToldAndTheRequestFollowsThem() throws IOException {
-    Path src = dir.resolve("src");
-    for (String d : List.of("template", "code")) {
-      for (String split : List.of("train", "val", "test")) {
-        write(src, d, split, 0, split.equals("train") ? 40 : 6, false);
-      }
-    }
+    Path src = twoDomains();
     Path corpus = prepare(src, "c");
     Path run = dir.resolve("run");
     Path first = dir.resolve("first.json");

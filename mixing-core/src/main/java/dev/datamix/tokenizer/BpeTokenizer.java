@@ -12,10 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -135,7 +132,7 @@ public final class BpeTokenizer implements Tokenizer {
     Encoding encoding = Encodings.newLazyEncodingRegistry().registerGptBytePairEncoding(
         new GptBytePairEncodingParams(name, Pattern.compile(GPT2_PATTERN), encoder, Map.of()))
         .getEncoding(name).orElseThrow();
-    return new BpeTokenizer(name, encoding, tokenBytes, eot, sha256(raw), file);
+    return new BpeTokenizer(name, encoding, tokenBytes, eot, Tokenizers.sha256(raw), file);
   }
 
   private static byte[] toBytes(String token, Map<Character, Integer> map, Path file) {
@@ -162,14 +159,6 @@ public final class BpeTokenizer implements Tokenizer {
       m.put(c, b);
     }
     return m;
-  }
-
-  private static String sha256(byte[] raw) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

@@ -26,11 +26,7 @@ public final class Tokenizers {
       case "bpe":
         BpeTokenizer t = BpeTokenizer.fromHuggingFaceJson(
             directory.resolve(spec.path("file").asText()));
-        String expected = spec.path("sha256").asText();
-        if (!expected.isEmpty() && !expected.equals(t.sha256())) {
-          throw new IllegalArgumentException("tokenizer file " + spec.path("file").asText()
-              + " sha256 expected " + expected + " but found " + t.sha256());
-        }
+        checkSha256(spec, t.sha256());
         return t;
       default:
         return provider(kind).fromSpec(spec, directory);
@@ -76,6 +72,29 @@ public final class Tokenizers {
    * auto} picks it where both apply. Both give the same ids (tested).
    */
   public static final boolean JTOKKIT_IS_FASTER = true;
+
+  /**
+   * Checks a reloaded tokenizer file against the SHA-256 its spec records.
+   *
+   * @throws IllegalArgumentException naming the file and both hashes if they differ
+   */
+  public static void checkSha256(JsonNode spec, String actual) {
+    String expected = spec.path("sha256").asText();
+    if (!expected.isEmpty() && !expected.equals(actual)) {
+      throw new IllegalArgumentException("tokenizer file " + spec.path("file").asText()
+          + " sha256 expected " + expected + " but found " + actual);
+    }
+  }
+
+  /** The SHA-256 of a tokenizer file's bytes, as a manifest records it. */
+  public static String sha256(byte[] raw) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest
+          .getInstance("SHA-256").digest(raw));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private static TokenizerProvider provider(String kind) {
     List<String> kinds = new ArrayList<>(List.of("byte", "bpe"));

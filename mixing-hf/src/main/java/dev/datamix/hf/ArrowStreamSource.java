@@ -1,7 +1,7 @@
 package dev.datamix.hf;
 
 import dev.datamix.corpus.Split;
-import dev.datamix.corpus.prepare.DocumentSource;
+import dev.datamix.corpus.prepare.FileDocumentSource;
 import dev.datamix.corpus.prepare.Utf8Decoder;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -29,34 +29,20 @@ import org.apache.arrow.vector.types.pojo.Field;
  * @see <a href="https://arrow.apache.org/docs/format/Columnar.html#ipc-streaming-format">Arrow's
  *     IPC streaming format</a>
  */
-final class ArrowStreamSource implements DocumentSource {
-  private final Path file;
+final class ArrowStreamSource extends FileDocumentSource {
   private final String column;
   private final Optional<Split> split;
 
+  /** The stream file {@code file}, its text in {@code column}, its documents in {@code split}. */
   ArrowStreamSource(Path file, String column, Optional<Split> split) {
-    this.file = file;
+    super(file);
     this.column = column;
     this.split = split;
   }
 
   @Override
-  public String name() {
-    return file.toString();
-  }
-
-  @Override
   public Optional<Split> fixedSplit() {
     return split;
-  }
-
-  @Override
-  public long sizeBytes() {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      return 0;
-    }
   }
 
   /** The JVM option Arrow Java's memory module needs on Java 17 and later. */
@@ -68,7 +54,7 @@ final class ArrowStreamSource implements DocumentSource {
       read(sink);
     } catch (UnsupportedOperationException | ExceptionInInitializerError e) {
       throw new IllegalStateException("Arrow Java cannot reach direct memory in this JVM, so "
-          + file + " cannot be read: start Java with " + ADD_OPENS + " (./datamix does; "
+          + file() + " cannot be read: start Java with " + ADD_OPENS + " (./datamix does; "
           + "docs/corpus-format.md)", e);
     }
   }
@@ -77,13 +63,13 @@ final class ArrowStreamSource implements DocumentSource {
     Utf8Decoder decoder = new Utf8Decoder();
     long row = 0;
     try (BufferAllocator allocator = new RootAllocator();
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        InputStream in = new BufferedInputStream(Files.newInputStream(file()), 1 << 16);
         ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
       VectorSchemaRoot root;
       try {
         root = reader.getVectorSchemaRoot();
       } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException("source " + file + " is not an Arrow IPC stream file "
+        throw new IllegalArgumentException("source " + file() + " is not an Arrow IPC stream file "
             + "(the format datasets.save_to_disk writes): " + e.getMessage(), e);
       }
       FieldVector vector = textVector(root);
@@ -104,13 +90,13 @@ final class ArrowStreamSource implements DocumentSource {
   private FieldVector textVector(VectorSchemaRoot root) {
     FieldVector v = root.getVector(column);
     if (v == null) {
-      throw new IllegalArgumentException("source " + file + " has no column '" + column
+      throw new IllegalArgumentException("source " + file() + " has no column '" + column
           + "' (--text-field); its columns: " + root.getSchema().getFields().stream()
           .map(Field::getName).toList());
     }
     if (!(v instanceof VarCharVector || v instanceof LargeVarCharVector
         || v instanceof ViewVarCharVector)) {
-      throw new IllegalArgumentException("source " + file + " column '" + column + "' holds "
+      throw new IllegalArgumentException("source " + file() + " column '" + column + "' holds "
           + v.getField().getType() + ", not text (string, large_string or string_view)");
     }
     return v;

@@ -1,10 +1,7 @@
 package dev.datamix.hf;
 
-import dev.datamix.corpus.Split;
-import dev.datamix.corpus.prepare.DocumentSource;
-import dev.datamix.corpus.prepare.FileSources;
+import dev.datamix.corpus.prepare.FileDocumentSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -26,38 +22,21 @@ import java.util.Properties;
  *
  * @see <a href="https://parquet.apache.org/docs/file-format/">Parquet's file format</a>
  */
-final class ParquetSource implements DocumentSource {
-  private final Path file;
+final class ParquetSource extends FileDocumentSource {
   private final String column;
 
+  /**
+   * The Parquet file {@code file}, its text in {@code column}; a Hub file named {@code
+   * train-00000-of-00001.parquet} (or in a {@code train/} directory) keeps that split.
+   */
   ParquetSource(Path file, String column) {
-    this.file = file;
+    super(file);
     this.column = column;
   }
 
   @Override
-  public String name() {
-    return file.toString();
-  }
-
-  /** A Hub file named {@code train-00000-of-00001.parquet} (or in a {@code train/} directory). */
-  @Override
-  public Optional<Split> fixedSplit() {
-    return FileSources.splitOf(file);
-  }
-
-  @Override
-  public long sizeBytes() {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  @Override
   public void forEach(DocumentSink sink) throws IOException {
-    String table = "read_parquet('" + file.toAbsolutePath().toString().replace("'", "''") + "')";
+    String table = "read_parquet('" + file().toAbsolutePath().toString().replace("'", "''") + "')";
     Properties props = new Properties();
     props.setProperty("jdbc_stream_results", "true");
     props.setProperty("threads", "1");
@@ -75,7 +54,7 @@ final class ParquetSource implements DocumentSource {
         }
       }
     } catch (SQLException e) {
-      throw new IOException("cannot read Parquet file " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot read Parquet file " + file() + ": " + e.getMessage(), e);
     }
   }
 
@@ -91,11 +70,11 @@ final class ParquetSource implements DocumentSource {
       }
     }
     if (type == null) {
-      throw new IllegalArgumentException("source " + file + " has no column '" + column
+      throw new IllegalArgumentException("source " + file() + " has no column '" + column
           + "' (--text-field); its columns: " + columns);
     }
     if (!type.equals("VARCHAR")) {
-      throw new IllegalArgumentException("source " + file + " column '" + column + "' holds "
+      throw new IllegalArgumentException("source " + file() + " column '" + column + "' holds "
           + type + ", not text (a Parquet UTF-8 string column)");
     }
   }

@@ -139,35 +139,8 @@ public final class FileSources {
     return new Utf8Lines(in);
   }
 
-  private abstract static class FileSource implements DocumentSource {
-    final Path file;
-
-    FileSource(Path file) {
-      this.file = file;
-    }
-
-    @Override
-    public String name() {
-      return file.toString();
-    }
-
-    @Override
-    public Optional<Split> fixedSplit() {
-      return splitOf(file);
-    }
-
-    @Override
-    public long sizeBytes() {
-      try {
-        return Files.size(file);
-      } catch (IOException e) {
-        return 0;
-      }
-    }
-  }
-
   /** A text file; documents end at a separator line or at the end of the file. */
-  static final class TextFile extends FileSource {
+  static final class TextFile extends FileDocumentSource {
     private final String separator;
 
     TextFile(Path file, String separator) {
@@ -177,7 +150,7 @@ public final class FileSources {
 
     @Override
     public void forEach(DocumentSink sink) throws IOException {
-      try (Utf8Lines r = open(file)) {
+      try (Utf8Lines r = open(file())) {
         StringBuilder doc = new StringBuilder();
         long invalid = 0;
         long firstInvalidLine = 0;
@@ -203,7 +176,7 @@ public final class FileSources {
   }
 
   /** A JSONL file; each non-blank line is an object whose {@code textField} is a document. */
-  static final class JsonlFile extends FileSource {
+  static final class JsonlFile extends FileDocumentSource {
     private final String textField;
 
     JsonlFile(Path file, String textField) {
@@ -213,7 +186,7 @@ public final class FileSources {
 
     @Override
     public void forEach(DocumentSink sink) throws IOException {
-      try (Utf8Lines r = open(file)) {
+      try (Utf8Lines r = open(file())) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
           long lineNo = r.lineNumber();
           if (line.isBlank()) {
@@ -224,11 +197,11 @@ public final class FileSources {
             node = Json.mapper().readTree(line);
           } catch (IOException e) {
             throw new IllegalArgumentException(
-                "source file " + file + " line " + lineNo + " is not valid JSON", e);
+                "source file " + file() + " line " + lineNo + " is not valid JSON", e);
           }
           JsonNode text = node == null ? null : node.get(textField);
           if (text == null || !text.isTextual()) {
-            throw new IllegalArgumentException("source file " + file + " line " + lineNo
+            throw new IllegalArgumentException("source file " + file() + " line " + lineNo
                 + " has no string field '" + textField + "'");
           }
           sink.accept(text.textValue(), r.lineInvalid(), r.lineInvalid() > 0 ? lineNo : 0);

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.state.Json;
 import dev.datamix.tokenizer.Tokenizer;
+import dev.datamix.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -92,7 +90,8 @@ public final class HuggingFaceTokenizer implements Tokenizer {
         ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.builder().optTokenizerPath(file)
             .optTruncation(false).optPadding(false).optAddSpecialTokens(false)
             .optWithOverflowingTokens(false).build();
-    return new HuggingFaceTokenizer(t, file, sha256(raw), vocab, eot, eotText, type);
+    return new HuggingFaceTokenizer(t, file, Tokenizers.sha256(raw), vocab, eot, eotText,
+        type);
   }
 
   /** One more than the largest id of the model's vocabulary and of the added tokens. */
@@ -147,14 +146,6 @@ public final class HuggingFaceTokenizer implements Tokenizer {
       }
     }
     return -1;
-  }
-
-  private static String sha256(byte[] raw) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.datamix.djl.tokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.datamix.tokenizer.Tokenizer;
 import dev.datamix.tokenizer.TokenizerProvider;
+import dev.datamix.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -28,11 +29,7 @@ public final class HuggingFaceTokenizers implements TokenizerProvider {
   public Tokenizer fromSpec(JsonNode spec, Path directory) throws IOException {
     HuggingFaceTokenizer t = HuggingFaceTokenizer.load(
         directory.resolve(spec.path("file").asText()), spec.path("endOfText").asText(null));
-    String expected = spec.path("sha256").asText();
-    if (!expected.isEmpty() && !expected.equals(t.sha256())) {
-      throw new IllegalArgumentException("tokenizer file " + spec.path("file").asText()
-          + " sha256 expected " + expected + " but found " + t.sha256());
-    }
+    Tokenizers.checkSha256(spec, t.sha256());
     return t;
   }
 }
