@@ -2,6 +2,7 @@ package dev.datamix.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.datamix.mixture.Domain;
+import dev.datamix.testkit.SampleConfigs;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.policy.MixingPolicyProvider;

@@ -7,6 +7,7 @@ import dev.datamix.mixture.Domain;
 import dev.datamix.policy.MixingPolicyProvider;
 import dev.datamix.policy.PolicyContext;
 import dev.datamix.policy.PolicyRegistry;
+import dev.datamix.testkit.SampleConfigs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

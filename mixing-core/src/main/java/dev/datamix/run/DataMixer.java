@@ -2,6 +2,8 @@ package dev.datamix.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.distributed.Collective;
+import dev.datamix.distributed.RankedSignals;
 import dev.datamix.mixture.LossWeights;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.mixture.WeightUnit;
@@ -41,6 +43,7 @@ public final class DataMixer {
   private final MixingPolicy policy;
   private final MixtureSampler sampler;
   private final double[] tokensPerDocument;
+  private final Collective collective;
   private Mixture lastAsked;
   private Mixture lastTokens;
 
@@ -58,6 +61,22 @@ public final class DataMixer {
    *     signals (its weights are token shares by construction), or a length is not {@code > 0}
    */
   public DataMixer(MixingPolicy policy, SamplerOptions options, double[] tokensPerDocument) {
+    this(policy, options, tokensPerDocument, null);
+  }
+
+  /**
+   * A mixer of one data-parallel rank of {@code collective}: {@link #drawBatch} draws the rank's
+   * slice of the global batch, and every signal is exchanged with the other ranks before the
+   * policy sees it ({@link RankedSignals}), so every rank's policy and sampler hold the state of
+   * one process training the whole global batch, whatever the world size. With {@link
+   * Collective#single()} it is that process.
+   *
+   * @param collective the ranks, or null for a process that is not one of several (the meter's
+   *     own held-out loss and alignment are then passed on as they are)
+   */
+  public DataMixer(MixingPolicy policy, SamplerOptions options, double[] tokensPerDocument,
+      Collective collective) {
+    this.collective = collective;
     this.policy = policy;
     this.sampler = new MixtureSampler(policy.domains(), options);
     if (tokensPerDocument != null) {
@@ -130,12 +149,17 @@ public final class DataMixer {
     Observation.HeldOutLoss heldOut = null;
     Observation.GradientAlignment alignment = null;
     if (request.contains(SignalKind.HELD_OUT_LOSS)) {
-      heldOut = meter.heldOutLoss(step);
+      heldOut = collective == null ? meter.heldOutLoss(step) : RankedSignals.heldOut(collective,
+          meter.heldOutShard(step, collective.rank(), collective.worldSize()),
+          policy.domains().size());
       policy.observe(heldOut);
     }
     if (request.contains(SignalKind.GRADIENT_ALIGNMENT)) {
       alignment = meter.gradientAlignment(step, request.alignmentProbes(),
           request.alignmentGram());
+      if (collective != null) {
+        alignment = RankedSignals.alignment(collective, alignment);
+      }
       if (alignment != null) {
         policy.observe(alignment);
       }
@@ -152,6 +176,9 @@ public final class DataMixer {
     boolean perBlock = request.contains(SignalKind.BLOCK_LOSSES);
     if (perDomain || perBlock) {
       BlockLosses losses = meter.batchLosses(step);
+      if (collective != null) {
+        losses = RankedSignals.gather(collective, losses);
+      }
       if (perDomain) {
         policy.observe(losses.trainingLoss(policy.domains().size()));
       }
@@ -161,6 +188,9 @@ public final class DataMixer {
     }
     if (request.contains(SignalKind.REFERENCE_LOSS)) {
       ReferenceLosses reference = meter.referenceLosses(step);
+      if (collective != null) {
+        reference = RankedSignals.gather(collective, step, reference);
+      }
       if (reference != null) {
         policy.observe(reference);
       }
@@ -189,11 +219,26 @@ public final class DataMixer {
 
   /**
    * Draws {@code count} references for {@code step} from the policy's mixture and block selection
-   * into {@code out}; may be called several times per step (micro-batches).
+   * into {@code out}; may be called several times per step (micro-batches). One of several
+   * ranks draws its slice {@link #sliceOf} of a global batch of {@code count}.
    */
   public BlockBatch drawBatch(long step, int count, BlockBatch out) {
-    sampler.draw(step, tokenShares(step), policy, count, out);
+    if (collective == null) {
+      sampler.draw(step, tokenShares(step), policy, count, out);
+    } else {
+      int[] slice = sliceOf(count, collective.rank(), collective.worldSize());
+      sampler.drawSlice(step, tokenShares(step), policy, count, slice[0], slice[1], out);
+    }
     return out;
+  }
+
+  /**
+   * Rank {@code rank}'s draws {@code [from, to)} of a global batch of {@code count} over {@code
+   * worldSize} ranks: {@code [r·count/W, (r+1)·count/W)}, contiguous and in rank order.
+   */
+  public static int[] sliceOf(int count, int rank, int worldSize) {
+    return new int[] {(int) ((long) rank * count / worldSize),
+        (int) ((long) (rank + 1) * count / worldSize)};
   }
 
   /**

@@ -23,6 +23,35 @@ public final class BlockBatch {
     blocks = new long[capacity];
   }
 
+  /**
+   * The data-parallel ranks' slices of one step in rank order: the global batch, block for block
+   * what one process draws ({@link MixtureSampler#drawSlice}), with the first slice's mixture.
+   *
+   * @throws IllegalArgumentException if the slices are of different steps, or there is none
+   */
+  public static BlockBatch concat(java.util.List<BlockBatch> slices) {
+    if (slices.isEmpty()) {
+      throw new IllegalArgumentException("slices must not be empty");
+    }
+    int n = 0;
+    for (BlockBatch b : slices) {
+      if (b.step != slices.get(0).step) {
+        throw new IllegalArgumentException("slices must be of one step, got steps "
+            + slices.get(0).step + " and " + b.step);
+      }
+      n += b.size;
+    }
+    BlockBatch out = new BlockBatch(n);
+    out.reset(slices.get(0).step, n);
+    for (BlockBatch b : slices) {
+      for (int i = 0; i < b.size; i++) {
+        out.add(b.domains[i], b.blocks[i]);
+      }
+    }
+    out.mixture(slices.get(0).mixture);
+    return out;
+  }
+
   void reset(long step, int count) {
     if (domains.length < count) {
       domains = Arrays.copyOf(domains, count);

@@ -66,6 +66,14 @@ final class DomainOrders {
 
   /** The next block of domain {@code d} under its eligible blocks {@code sel}. */
   long next(int d, BlockSelection sel) {
+    return blockAt(d, sel, advance(d, sel));
+  }
+
+  /**
+   * Moves domain {@code d} to its next position and returns it: everything {@link #next} does
+   * but find the block, for the draws of other ranks' slices.
+   */
+  long advance(int d, BlockSelection sel) {
     if (sel.generation() != generation[d]) {
       generation[d] = sel.generation();
       epochSize[d] = sel.size();
@@ -79,8 +87,12 @@ final class DomainOrders {
       wraps[d]++;
       startEpoch(d);
     }
-    long position = cursor[d]++;
     served[d]++;
+    return cursor[d]++;
+  }
+
+  /** The block at {@code position} of domain {@code d}'s current epoch. */
+  long blockAt(int d, BlockSelection sel, long position) {
     long[] b = segments[d];
     if (b == null) {
       return sel.blockAt(permutation(d, 0, 0, epochSize[d]).apply(position));

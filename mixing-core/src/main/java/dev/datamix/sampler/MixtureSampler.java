@@ -131,8 +131,27 @@ public final class MixtureSampler {
    *     weight is exhausted, or a selection is invalid for its domain
    */
   public void draw(long step, Mixture mixture, BlockSelector selector, int count, BlockBatch out) {
+    drawSlice(step, mixture, selector, count, 0, count, out);
+  }
+
+  /**
+   * Draws positions {@code [from, to)} of a draw call of {@code count} references into {@code
+   * out}: what one data-parallel rank of a global batch needs. Every rank makes the whole call
+   * (the domains of all {@code count} draws, and every domain's counters), and finds the blocks of
+   * its own slice only, so the ranks' slices together are block for block the call a single
+   * process makes, and every rank's state stays that process's.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= from <= to <= count}
+   * @see #draw(long, Mixture, BlockSelector, int, BlockBatch)
+   */
+  public void drawSlice(long step, Mixture mixture, BlockSelector selector, int count, int from,
+      int to, BlockBatch out) {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, got " + count);
+    }
+    if (from < 0 || to < from || to > count) {
+      throw new IllegalArgumentException("slice [" + from + ", " + to + ") must lie in the "
+          + "call's " + count + " draws");
     }
     if (step < this.step) {
       throw new IllegalStateException("draw for step " + step + " after step " + this.step
@@ -148,15 +167,15 @@ public final class MixtureSampler {
     }
     callStamp++;
     requestedBlocks.drew(count);
-    out.reset(step, count);
+    out.reset(step, to - from);
     if (options.allocation() == SamplerOptions.Allocation.EXACT) {
-      drawExact(step, selector, count, out);
+      drawExact(step, selector, count, from, to, out);
     } else {
       long stepKey = Seeds.hash(options.seed(), STREAM_DOMAIN, step);
       for (int i = 0; i < count; i++) {
         long j = drawsInStep++;
         int d = alias.sample(Seeds.mix64(stepKey + j * 0x9E3779B97F4A7C15L));
-        out.add(d, nextBlock(d, selector, step));
+        emit(d, selector, step, i >= from && i < to, out);
       }
     }
     out.mixture(effective);
@@ -167,7 +186,8 @@ public final class MixtureSampler {
    * effective mixture, keyed by {@code (seed, step, first draw index)}; if a domain reaches its
    * repetition cap during the call, the draws left are apportioned again without it.
    */
-  private void drawExact(long step, BlockSelector selector, int count, BlockBatch out) {
+  private void drawExact(long step, BlockSelector selector, int count, int from, int to,
+      BlockBatch out) {
     if (exact == null) {
       exact = new ExactAllocation();
     }
@@ -180,8 +200,8 @@ public final class MixtureSampler {
       // a cap reached mid-call rebuilds the weights (a new array): apportion the rest again
       for (int i = 0; i < n && effectiveWeights == weights; i++) {
         drawsInStep++;
+        emit(seq[i], selector, step, done >= from && done < to, out);
         done++;
-        out.add(seq[i], nextBlock(seq[i], selector, step));
       }
     }
   }
@@ -225,8 +245,17 @@ public final class MixtureSampler {
     alias = new AliasTable(w);
   }
 
-  private long nextBlock(int d, BlockSelector selector, long step) {
-    long block = orders.next(d, selection(d, selector));
+  /** Draws domain {@code d}'s next block, into {@code out} if the draw is this slice's. */
+  private void emit(int d, BlockSelector selector, long step, boolean mine, BlockBatch out) {
+    BlockSelection sel = selection(d, selector);
+    long position = orders.advance(d, sel);
+    if (mine) {
+      out.add(d, orders.blockAt(d, sel, position));
+    }
+    checkCap(d, step);
+  }
+
+  private void checkCap(int d, long step) {
     if (orders.served[d] >= capBlocks[d] && !exhausted[d]) {
       exhausted[d] = true;
       exhaustedCount++;
@@ -237,7 +266,6 @@ public final class MixtureSampler {
           requested.weight(d)));
       rebuildAlias();
     }
-    return block;
   }
 
   private BlockSelection selection(int d, BlockSelector selector) {

@@ -24,6 +24,20 @@ public interface SignalMeter {
   Observation.HeldOutLoss heldOutLoss(long step);
 
   /**
+   * {@link SignalKind#HELD_OUT_LOSS} for data-parallel rank {@code rank} of {@code worldSize}:
+   * the per-block losses of this rank's shard of the fixed held-out blocks, tagged {@code
+   * (domain, index among the domain's held-out blocks)}, which {@link
+   * dev.datamix.distributed.RankedSignals#heldOut} gathers and averages over all ranks. A meter
+   * of a single process need not implement it.
+   *
+   * @throws UnsupportedOperationException if this meter cannot measure a shard
+   */
+  default BlockLosses heldOutShard(long step, int rank, int worldSize) {
+    throw new UnsupportedOperationException(getClass().getName() + " measures the held-out "
+        + "loss of a single process only; data-parallel ranks need heldOutShard");
+  }
+
+  /**
    * {@link SignalKind#GRADIENT_ALIGNMENT}: the alignment of each probe distribution's gradient
    * with the target's, before step {@code step}'s update; null when a probe was not finite (the
    * policy is then told nothing).

@@ -1,4 +1,4 @@
-package dev.datamix.benchmarks;
+package dev.datamix.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,15 +8,24 @@ import dev.datamix.state.Json;
 import java.util.List;
 
 /**
- * A working config for every registered policy at any domain count, for the benchmarks: the
- * defaults, plus values for required keys. A new policy with a required key must get a case here,
- * or the benchmark fails naming it.
+ * A working config for every registered policy at any domain count, for the benchmarks and the
+ * tests that run every policy: the defaults, plus values for required keys. A new policy with a
+ * required key must get a case here, or they fail naming it.
  */
 public final class SampleConfigs {
   private SampleConfigs() {}
 
-  /** A config for {@code provider} over {@code domains}. */
+  /** A config for {@code provider} over {@code domains}, its phases and segments of 500 steps. */
   public static JsonNode forPolicy(MixingPolicyProvider provider, List<String> domains) {
+    return forPolicy(provider, domains, 1000);
+  }
+
+  /**
+   * A config for {@code provider} over {@code domains} for a run of {@code steps} steps: the
+   * continual plan's two phases and the piecewise mix's two segments take half of it each.
+   */
+  public static JsonNode forPolicy(MixingPolicyProvider provider, List<String> domains,
+      long steps) {
     ObjectNode c = Json.object();
     if (provider.name().equals("velocitune")) {
       // exactly one of targetLosses / fits is needed; neither is "required" on its own
@@ -45,16 +54,17 @@ public final class SampleConfigs {
         case "continual.phases" -> {
           var phases = c.putArray("phases");
           int half = Math.max(1, domains.size() / 2);
-          var a = phases.addObject().put("name", "A").put("steps", 500);
+          var a = phases.addObject().put("name", "A").put("steps", steps / 2);
           domains.subList(0, half).forEach(a.putArray("domains")::add);
-          var b = phases.addObject().put("name", "B").put("steps", 500).put("replay", 0.05);
+          var b = phases.addObject().put("name", "B").put("steps", steps - steps / 2)
+              .put("replay", 0.05);
           (half < domains.size() ? domains.subList(half, domains.size()) : domains)
               .forEach(b.putArray("domains")::add);
         }
         case "piecewise.segments" -> {
           var segments = c.putArray("segments");
           segments.addObject().put("startStep", 0).set("weights", weights(domains, 0));
-          segments.addObject().put("startStep", 1000).set("weights", weights(domains, 1));
+          segments.addObject().put("startStep", steps / 2).set("weights", weights(domains, 1));
         }
         default -> throw new IllegalStateException("no sample value for required config key '"
             + key.name() + "' of policy '" + provider.name() + "'; add one to SampleConfigs");
