@@ -10,7 +10,6 @@ import dev.datamix.mixture.Mixture;
 import dev.datamix.policy.AbstractMixingPolicy;
 import dev.datamix.policy.MixingPolicy;
 import dev.datamix.policy.PolicyContext;
-import dev.datamix.random.Seeds;
 import dev.datamix.sampler.BlockSelection;
 import dev.datamix.signal.BlockLosses;
 import dev.datamix.signal.Observation;
@@ -35,7 +34,8 @@ import java.util.Set;
  * keeps following the blocks that are hard now. Losses come from the trainer's per-block loss vector (no extra pass) and
  * are averaged over the visits of a phase; blocks a phase never visited are kept, not dropped.
  *
- * <p>Selection is a quickselect top-k ({@code hard}, the v1 paper's rule and the default) or
+ * <p>Selection is a top-k by a radix threshold search over the losses' bits ({@code hard}, the
+ * v1 paper's rule and the default; {@link LfrSelection}) or
  * {@code soft}: each visited block is kept with probability {@code min(1, max(floor,
  * c·exp(γ·ℓ)))}, {@code c} set so the expected kept fraction is {@code 1 − s}, decided by a hash
  * of {@code (seed, domain, phase, block)}. The domain weights come from another policy ({@code
@@ -61,7 +61,7 @@ public final class LfrPolicy extends AbstractMixingPolicy {
   private final double gamma;
   private final double floor;
   private final MixingPolicy inner;
-  private final BlockLossStore[] stores;
+  private final LossShards stores;
   private final int[] phase;
   private final long[] drawn;
   private final long[] generations;
@@ -69,7 +69,7 @@ public final class LfrPolicy extends AbstractMixingPolicy {
   private final BlockSelection[] selections;
 
   LfrPolicy(PolicyContext context, PolicyConfig config, List<PhaseSpec> schedule,
-      MixingPolicy inner, boolean offHeap) {
+      MixingPolicy inner, boolean offHeap, boolean sharded) {
     super(LfrProvider.NAME, context, config);
     this.schedule = List.copyOf(schedule);
     this.soft = config.get(LfrProvider.SELECTION).equals("soft");
@@ -77,11 +77,7 @@ public final class LfrPolicy extends AbstractMixingPolicy {
     this.floor = config.get(LfrProvider.FLOOR);
     this.inner = inner;
     int k = context.size();
-    stores = new BlockLossStore[k];
-    for (int d = 0; d < k; d++) {
-      long blocks = context.domains().get(d).blocks();
-      stores[d] = offHeap ? BlockLossStore.offHeap(blocks) : BlockLossStore.onHeap(blocks);
-    }
+    stores = new LossShards(context.domains(), offHeap, context.collective(), sharded);
     phase = new int[k];
     drawn = new long[k];
     generations = new long[k];
@@ -136,7 +132,7 @@ public final class LfrPolicy extends AbstractMixingPolicy {
       Kind kind = schedule.get(phase[d]).kind();
       float loss = b.loss(i);
       if (kind != Kind.FOCUS && !Float.isNaN(loss)) {
-        stores[d].record((int) b.block(i), loss);
+        stores.record(d, b.block(i), loss);
       }
       drawn[d]++;
     }
@@ -163,7 +159,7 @@ public final class LfrPolicy extends AbstractMixingPolicy {
       kept[d] = select(d, next.drop());
     } else {
       kept[d] = null;
-      stores[d].clear();
+      stores.clear(d);
     }
   }
 
@@ -174,75 +170,9 @@ public final class LfrPolicy extends AbstractMixingPolicy {
 
   /** Blocks kept when dropping the {@code drop} fraction of lowest-loss visited blocks. */
   int[] select(int d, double drop) {
-    int n = (int) domains().get(d).blocks();
-    BlockLossStore s = stores[d];
-    // one pass: the visited blocks' means (NaN marks an unvisited block)
-    float[] means = new float[n];
-    float[] values = new float[n];
-    int visited = 0;
-    for (int b = 0; b < n; b++) {
-      means[b] = s.mean(b);
-      if (!Float.isNaN(means[b])) {
-        values[visited++] = means[b];
-      }
-    }
-    int keepVisited = (int) Math.round(visited * (1 - drop));
-    int[] out = new int[n];
-    int count = 0;
-    if (!soft) {
-      float threshold = keepVisited > 0 ? TopK.kthLargest(values, visited, keepVisited)
-          : Float.POSITIVE_INFINITY;
-      int above = 0;
-      for (int b = 0; b < n; b++) {
-        if (means[b] > threshold) {
-          above++;
-        }
-      }
-      // ties at the threshold: the lowest block indices, up to exactly keepVisited
-      int ties = keepVisited - above;
-      for (int b = 0; b < n; b++) {
-        float m = means[b];
-        if (Float.isNaN(m) || m > threshold || (m == threshold && ties-- > 0)) {
-          out[count++] = b;
-        }
-      }
-    } else {
-      double c = softScale(values, visited, keepVisited);
-      for (int b = 0; b < n; b++) {
-        float m = means[b];
-        if (Float.isNaN(m) || Seeds.toUnitDouble(Seeds.hash(context().seed(), d, phase[d], b))
-            < Math.min(1, Math.max(floor, c * Math.exp(gamma * m)))) {
-          out[count++] = b;
-        }
-      }
-    }
-    return count == 0 ? new int[] {0} : java.util.Arrays.copyOf(out, count);
-  }
-
-  /** The {@code c} with {@code Σ min(1, max(floor, c·exp(γℓ)))} = target, by bisection. */
-  private double softScale(float[] values, int visited, int target) {
-    double lo = 0;
-    double hi = 1;
-    while (expectedKept(values, visited, hi) < target && hi < 1e300) {
-      hi *= 2;
-    }
-    for (int it = 0; it < 100; it++) {
-      double mid = (lo + hi) / 2;
-      if (expectedKept(values, visited, mid) < target) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    return hi;
-  }
-
-  private double expectedKept(float[] values, int visited, double c) {
-    double sum = 0;
-    for (int i = 0; i < visited; i++) {
-      sum += Math.min(1, Math.max(floor, c * Math.exp(gamma * values[i])));
-    }
-    return sum;
+    int[] out = soft ? LfrSelection.soft(stores, d, drop, context().seed(), phase[d], gamma,
+        floor) : LfrSelection.hard(stores, d, drop);
+    return out.length == 0 ? new int[] {0} : out;
   }
 
   @Override
@@ -281,9 +211,9 @@ public final class LfrPolicy extends AbstractMixingPolicy {
     return kept[d].clone();
   }
 
-  /** The store of domain {@code d}. */
+  /** The store of domain {@code d} (this rank's part of it, with {@code storeSharding ranks}). */
   public BlockLossStore store(int d) {
-    return stores[d];
+    return stores.store(d);
   }
 
   @Override
@@ -308,7 +238,10 @@ public final class LfrPolicy extends AbstractMixingPolicy {
     for (int d = 0; d < domainCount(); d++) {
       ObjectNode o = ds.addObject();
       o.put("phase", phase[d]).put("drawn", drawn[d]).put("generation", generations[d]);
-      o.put("store", stores[d].toBytes());
+      o.put("store", stores.store(d).toBytes());
+      if (stores.sharded()) { // this rank's part: it resumes at the same world size only
+        o.putArray("shard").add(stores.first(d)).add(stores.end(d));
+      }
       if (kept[d] != null) {
         ByteBuffer bb = ByteBuffer.allocate(kept[d].length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bb.asIntBuffer().put(kept[d]);
@@ -340,9 +273,18 @@ public final class LfrPolicy extends AbstractMixingPolicy {
         dr[d] = r.getLong("drawn");
         g[d] = r.getLong("generation");
         st[d] = r.field("store").binaryValue();
-        if (st[d] == null || st[d].length != stores[d].size() * 8) {
+        if (stores.sharded()) {
+          long[] shard = r.getLongs("shard", 2);
+          if (shard[0] != stores.first(d) || shard[1] != stores.end(d)) {
+            throw new IncompatibleStateException("lfr store of domain " + d + " holds blocks ["
+                + shard[0] + ", " + shard[1] + ") but this rank keeps [" + stores.first(d)
+                + ", " + stores.end(d) + "): with storeSharding ranks a run resumes at the same "
+                + "world size, each rank from its own state");
+          }
+        }
+        if (st[d] == null || st[d].length != stores.store(d).size() * 8) {
           throw new IncompatibleStateException("lfr store of domain " + d + " expected "
-              + stores[d].size() * 8 + " bytes");
+              + stores.store(d).size() * 8 + " bytes");
         }
         if (r.node().has("kept")) {
           byte[] raw = r.field("kept").binaryValue();
@@ -361,7 +303,7 @@ public final class LfrPolicy extends AbstractMixingPolicy {
       phase[d] = p[d];
       drawn[d] = dr[d];
       generations[d] = g[d];
-      stores[d].fromBytes(st[d]);
+      stores.store(d).fromBytes(st[d]);
       kept[d] = kp[d];
     }
   }

@@ -44,6 +44,10 @@ public final class LfrProvider extends MixingPolicyProvider.Defined {
       "in [0, 1)");
   static final ConfigKey<String> STORAGE = ConfigKey.choice("storage", "heap",
       "where the per-block store lives: heap or offheap (a direct buffer)", "heap", "offheap");
+  static final ConfigKey<String> SHARDING = ConfigKey.choice("storeSharding", "replicated",
+      "the per-block store on data-parallel ranks: replicated (whole on every rank; resumes at "
+          + "any world size) or ranks (split by block across them: 1/W of the memory each; "
+          + "resumes at the same world size)", "replicated", "ranks");
   static final ConfigKey<JsonNode> DOMAIN_POLICY = ConfigKey.custom("domainPolicy",
       "{\"policy\": name, \"config\": {...}} or {}", Json.object(),
       "the policy that sets the domain weights; {} = weights ∝ eligible blocks", n -> {
@@ -57,7 +61,7 @@ public final class LfrProvider extends MixingPolicyProvider.Defined {
   public LfrProvider() {
     super(NAME, "LFR (Prakriya et al., CoNLL 2025): Learn, Focus on the hardest blocks, Review; "
         + "per-block losses inside each domain, composable with a domain-level policy.",
-        List.of(P1, S1, P2, P3, S2, P4, REPS, SELECTION, GAMMA, FLOOR, STORAGE,
+        List.of(P1, S1, P2, P3, S2, P4, REPS, SELECTION, GAMMA, FLOOR, STORAGE, SHARDING,
             DOMAIN_POLICY), LfrProvider::make);
   }
 
@@ -78,6 +82,6 @@ public final class LfrProvider extends MixingPolicyProvider.Defined {
       inner = PolicyRegistry.load().create(context, spec);
     }
     return new LfrPolicy(context, config, schedule, inner,
-        config.get(STORAGE).equals("offheap"));
+        config.get(STORAGE).equals("offheap"), config.get(SHARDING).equals("ranks"));
   }
 }

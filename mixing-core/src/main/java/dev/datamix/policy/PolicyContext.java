@@ -1,5 +1,6 @@
 package dev.datamix.policy;
 
+import dev.datamix.distributed.Collective;
 import dev.datamix.mixture.Domain;
 import java.util.List;
 
@@ -11,12 +12,21 @@ import java.util.List;
  * @param seed the run's seed; a policy's random choices derive from {@code (seed, step, ...)}
  * @param totalSteps planned number of training steps, or 0 if unknown
  * @param blocksPerStep blocks (sequences) per training step, or 0 if unknown
+ * @param collective the data-parallel ranks the policy runs on ({@link Collective#single()} by
+ *     default): a policy whose state would not fit one process (LFR's sharded per-block store)
+ *     splits it over them; every other policy ignores it, because {@link
+ *     dev.datamix.run.DataMixer} already hands every rank the same observations
  */
-public record PolicyContext(List<Domain> domains, long seed, long totalSteps, int blocksPerStep) {
+public record PolicyContext(List<Domain> domains, long seed, long totalSteps, int blocksPerStep,
+    Collective collective) {
 
   /** Validates and copies. */
   public PolicyContext {
     domains = Domain.validateSet(domains);
+    if (collective == null) {
+      throw new IllegalArgumentException("collective must not be null; Collective.single() is "
+          + "one process");
+    }
     if (totalSteps < 0) {
       throw new IllegalArgumentException("totalSteps must be >= 0 (0 = unknown), got " + totalSteps);
     }
@@ -26,6 +36,11 @@ public record PolicyContext(List<Domain> domains, long seed, long totalSteps, in
     }
   }
 
+  /** A context of one process. */
+  public PolicyContext(List<Domain> domains, long seed, long totalSteps, int blocksPerStep) {
+    this(domains, seed, totalSteps, blocksPerStep, Collective.single());
+  }
+
   /** A context with an unknown horizon and batch size. */
   public static PolicyContext of(List<Domain> domains, long seed) {
     return new PolicyContext(domains, seed, 0, 0);
@@ -33,12 +48,17 @@ public record PolicyContext(List<Domain> domains, long seed, long totalSteps, in
 
   /** This context with a planned number of steps. */
   public PolicyContext withTotalSteps(long steps) {
-    return new PolicyContext(domains, seed, steps, blocksPerStep);
+    return new PolicyContext(domains, seed, steps, blocksPerStep, collective);
   }
 
   /** This context with a batch size in blocks per step. */
   public PolicyContext withBlocksPerStep(int blocks) {
-    return new PolicyContext(domains, seed, totalSteps, blocks);
+    return new PolicyContext(domains, seed, totalSteps, blocks, collective);
+  }
+
+  /** This context on the data-parallel ranks of {@code c}. */
+  public PolicyContext withCollective(Collective c) {
+    return new PolicyContext(domains, seed, totalSteps, blocksPerStep, c);
   }
 
   /** The domain names, in order. */

@@ -36,7 +36,14 @@ class RankedRunsTest {
     return PolicyRegistry.load().providers().stream().map(p -> Arguments.of(p.name()));
   }
 
+  private static final String SHARDED_LFR = "lfr-sharded";
+
   private static JsonNode spec(String name, List<Domain> domains) {
+    if (name.equals(SHARDED_LFR)) {
+      return Json.parse("{\"policy\": \"lfr\", \"config\": {\"learnEpochs\": 0.05, "
+          + "\"focus1Epochs\": 0.05, \"reviewEpochs\": 0.05, \"focus2Epochs\": 0.05, "
+          + "\"storeSharding\": \"ranks\"}}");
+    }
     MixingPolicyProvider p = PolicyRegistry.load().providers().stream()
         .filter(x -> x.name().equals(name)).findFirst().orElseThrow();
     JsonNode config = SampleConfigs.forPolicy(p, Domain.names(domains), STEPS);
@@ -49,7 +56,7 @@ class RankedRunsTest {
 
   private static DataMixer mixer(String name, List<Domain> domains, Collective c) {
     MixingPolicy policy = PolicyRegistry.load().create(new PolicyContext(domains, 7, STEPS,
-        BATCH), spec(name, domains));
+        BATCH, c), spec(name, domains));
     return new DataMixer(policy, SamplerOptions.seed(7).withAllocation(
         policy.preferredAllocation()), null, c);
   }
@@ -83,6 +90,41 @@ class RankedRunsTest {
         for (int rank = 0; rank < w; rank++) {
           assertEquals(s.snapshots().get(0), r.snapshots().get(rank), name + " W=" + w
               + " rank " + rank + " step " + i);
+        }
+      }
+    }
+  }
+
+  /**
+   * LFR with its store split by block over the ranks: each rank keeps 1/W of the losses, the
+   * threshold search all-reduces its histograms, and the kept blocks are gathered, so the
+   * batches, which follow the kept blocks, are the single process's (replicated store) at
+   * every step, through both Focus phases.
+   */
+  @org.junit.jupiter.api.Test
+  void lfrWithAStoreShardedOverTheRanksSelectsAsOneProcessDoes() throws Exception {
+    List<RankedSimulation.Step> single = run("lfr", 1, 0, STEPS, SimulatedLearner.demo(3),
+        null, null);
+    long focused = single.stream().filter(s -> s.snapshots().get(0).contains("\"kept\""))
+        .count();
+    org.junit.jupiter.api.Assertions.assertTrue(focused > STEPS / 4, "the run spends "
+        + focused + " steps in a Focus phase");
+    for (int w : new int[] {2, 3, 4, 8}) {
+      List<RankedSimulation.Step> sharded = run(SHARDED_LFR, w, 0, STEPS,
+          SimulatedLearner.demo(3), null, null);
+      for (int i = 0; i < STEPS; i++) {
+        assertArrayEquals(single.get(i).blocks(), sharded.get(i).blocks(), "W=" + w + " step "
+            + i);
+        JsonNode one = Json.parse(single.get(i).snapshots().get(0)).path("policy")
+            .path("state").path("domains");
+        for (int rank = 0; rank < w; rank++) {
+          JsonNode mine = Json.parse(sharded.get(i).snapshots().get(rank)).path("policy")
+              .path("state").path("domains");
+          for (int d = 0; d < one.size(); d++) {
+            assertEquals(one.get(d).path("kept"), mine.get(d).path("kept"), "W=" + w
+                + " rank " + rank + " step " + i + " domain " + d);
+            assertEquals(one.get(d).path("phase"), mine.get(d).path("phase"));
+          }
         }
       }
     }

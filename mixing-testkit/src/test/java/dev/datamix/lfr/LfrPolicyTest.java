@@ -190,12 +190,12 @@ class LfrPolicyTest {
   }
 
   @Test
-  void quickselectAgreesWithSorting() {
+  void theThresholdSearchAgreesWithSorting() {
     SplittableRandom r = new SplittableRandom(5);
     for (int n : new int[] {1, 2, 7, 100, 1001}) {
       float[] v = new float[n];
       for (int i = 0; i < n; i++) {
-        v[i] = r.nextInt(50) / 7f;
+        v[i] = r.nextInt(50) / 7f - (i % 5 == 0 ? 3 : 0); // ties, zero and negative values
       }
       float[] desc = v.clone();
       Arrays.sort(desc);
@@ -205,7 +205,21 @@ class LfrPolicyTest {
         desc[n - 1 - i] = t;
       }
       for (int k = 1; k <= n; k += Math.max(1, n / 13)) {
-        assertEquals(desc[k - 1], TopK.kthLargest(v.clone(), n, k), 0f, "n=" + n + " k=" + k);
+        long kk = k;
+        dev.datamix.distributed.ThresholdSearch.Threshold t =
+            dev.datamix.distributed.ThresholdSearch.kthLargest(high -> {
+              long[] h = new long[dev.datamix.distributed.ThresholdSearch.BUCKETS];
+              for (float x : v) {
+                dev.datamix.distributed.ThresholdSearch.count(h, high, x);
+              }
+              return h;
+            }, total -> kk);
+        assertEquals(desc[k - 1], t.value(), 0f, "n=" + n + " k=" + k);
+        long above = 0;
+        for (float x : v) {
+          above += x > t.value() ? 1 : 0;
+        }
+        assertEquals(above, t.above(), "n=" + n + " k=" + k);
       }
     }
   }
