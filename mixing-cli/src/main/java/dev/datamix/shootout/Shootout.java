@@ -114,6 +114,35 @@ public final class Shootout {
    * @throws dev.datamix.state.IncompatibleStateException if resuming a shoot-out of another spec
    */
   public List<Path> run(ExistingOutput mode) throws IOException {
+    claim(mode);
+    List<Path> results = new ArrayList<>();
+    int total = spec.policies().size() * spec.seeds().size();
+    int index = 0;
+    try (Corpus corpus = Corpus.open(corpusDirectory())) {
+      for (long seed : spec.seeds()) {
+        for (ShootoutSpec.Entry e : spec.policies()) {
+          index++;
+          Path result = resultOf(e.label(), seed);
+          if (Files.exists(result)) {
+            log("[%d/%d] %s seed %d: done earlier, skipped", index, total, e.label(), seed);
+          } else {
+            runOne(corpus, e, seed, result.getParent(), index, total);
+          }
+          results.add(result);
+        }
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Claims the output directory and records the spec and this invocation, as {@link
+   * #run(ExistingOutput)} does before its first run: for callers that hand the runs to workers
+   * of their own (the Spark module gives each run its own task, {@link #runSingle}).
+   *
+   * @throws dev.datamix.state.IncompatibleStateException if resuming a shoot-out of another spec
+   */
+  public void claim(ExistingOutput mode) throws IOException {
     OUTPUT.claim(out, mode);
     Path specFile = out.resolve("spec.json");
     ObjectNode specJson = toJson();
@@ -123,26 +152,29 @@ public final class Shootout {
     }
     AtomicFiles.writeString(specFile, Json.write(specJson));
     recordInvocation();
-    Path corpusDir = corpusDirectory();
-    List<Path> results = new ArrayList<>();
-    int total = spec.policies().size() * spec.seeds().size();
-    int index = 0;
-    try (Corpus corpus = Corpus.open(corpusDir)) {
-      for (long seed : spec.seeds()) {
-        for (ShootoutSpec.Entry e : spec.policies()) {
-          index++;
-          Path runDir = out.resolve("runs").resolve(e.label() + "-s" + seed);
-          Path result = new RunDirectory(runDir).result();
-          if (Files.exists(result)) {
-            log("[%d/%d] %s seed %d: done earlier, skipped", index, total, e.label(), seed);
-          } else {
-            runOne(corpus, e, seed, runDir, index, total);
-          }
-          results.add(result);
-        }
-      }
+    corpusDirectory(); // the demo corpus, generated once, before any worker opens it
+  }
+
+  /** The result file of policy {@code label} at seed {@code seed}. */
+  public Path resultOf(String label, long seed) {
+    return new RunDirectory(out.resolve("runs").resolve(label + "-s" + seed)).result();
+  }
+
+  /**
+   * Runs the run of policy {@code label} at seed {@code seed} in a claimed output directory
+   * ({@link #claim}), resuming it if it was interrupted; returns its result file.
+   *
+   * @throws IllegalArgumentException naming the label if the spec has no such policy
+   */
+  public Path runSingle(String label, long seed) throws IOException {
+    ShootoutSpec.Entry entry = spec.policies().stream().filter(e -> e.label().equals(label))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("the shoot-out has no "
+            + "policy labelled '" + label + "'"));
+    Path result = resultOf(label, seed);
+    try (Corpus corpus = Corpus.open(corpusDirectory())) {
+      runOne(corpus, entry, seed, result.getParent(), 1, 1);
     }
-    return results;
+    return result;
   }
 
   /** Appends this invocation's provenance to {@code provenance.json}. */

@@ -101,15 +101,36 @@ public final class Swarm {
         continue;
       }
       long start = System.nanoTime();
-      Map<String, Double> metrics = runner.run(r, runDirectory(r));
-      ObjectNode o = Json.object();
-      metrics.forEach(o::put);
-      ObjectNode doc = Json.object().put("name", r.name());
-      doc.set("metrics", o);
-      AtomicFiles.writeString(runDirectory(r).resolve(RUN_METRICS), Json.write(doc));
+      Map<String, Double> metrics = runAndRecord(runner, r);
       print(out, "[%d/%d] %s %s: %s (%.1f s)", r.index() + 1, total, r.name(), r.mixture(),
           metrics, (System.nanoTime() - start) / 1e9);
     }
+    return writeTables();
+  }
+
+  /** The runs not finished yet, in plan order. */
+  public List<SwarmPlan.Run> pending() {
+    return plan.runs().stream().filter(r -> !finished(r)).toList();
+  }
+
+  /**
+   * Runs {@code r} with {@code runner} (resuming it from its checkpoint if it was interrupted)
+   * and records its metrics: one run, for callers that hand the runs to workers of their own
+   * (the Spark module gives each its own task).
+   */
+  public Map<String, Double> runAndRecord(SwarmRunner runner, SwarmPlan.Run r)
+      throws IOException {
+    Map<String, Double> metrics = runner.run(r, runDirectory(r));
+    ObjectNode o = Json.object();
+    metrics.forEach(o::put);
+    ObjectNode doc = Json.object().put("name", r.name());
+    doc.set("metrics", o);
+    AtomicFiles.writeString(runDirectory(r).resolve(RUN_METRICS), Json.write(doc));
+    return metrics;
+  }
+
+  /** Writes {@code ratios.csv} and {@code metrics.csv} of the finished runs; returns them. */
+  public SwarmTable writeTables() throws IOException {
     SwarmTable t = table();
     t.write(dir);
     return t;

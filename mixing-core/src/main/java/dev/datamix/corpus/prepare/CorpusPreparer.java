@@ -312,6 +312,15 @@ public final class CorpusPreparer {
   }
 
   private Split splitOf(String doc) {
+    return splitOf(doc, seed, validationFraction, testFraction);
+  }
+
+  /**
+   * The split of a document from a source without a fixed split: a pure function of its text and
+   * the seed, so the same document always lands in the same split, whoever prepares it.
+   */
+  public static Split splitOf(String doc, long seed, double validationFraction,
+      double testFraction) {
     double u = Seeds.toUnitDouble(Seeds.hash(seed, Seeds.fingerprint(doc)));
     if (u < validationFraction) {
       return Split.VALIDATION;

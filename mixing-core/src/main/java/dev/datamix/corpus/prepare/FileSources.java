@@ -150,27 +150,44 @@ public final class FileSources {
 
     @Override
     public void forEach(DocumentSink sink) throws IOException {
-      try (Utf8Lines r = open(file())) {
-        StringBuilder doc = new StringBuilder();
-        long invalid = 0;
-        long firstInvalidLine = 0;
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          if (line.equals(separator)) {
-            sink.accept(doc.toString(), invalid, firstInvalidLine);
-            doc.setLength(0);
-            invalid = 0;
-            firstInvalidLine = 0;
-          } else {
-            doc.append(line).append('\n');
-            if (r.lineInvalid() > 0 && invalid == 0) {
-              firstInvalidLine = r.lineNumber();
-            }
-            invalid += r.lineInvalid();
-          }
-        }
-        if (doc.length() > 0) {
+      forEachDocument(open(file()), separator, sink);
+    }
+  }
+
+  /**
+   * Passes the documents of text {@code in} to {@code sink}: a document ends at a line holding
+   * exactly {@code separator} or at the end; lines keep their {@code \n}. Closes {@code in}.
+   * The one reading of text files, also used by the Spark preparation.
+   */
+  public static void forEachDocument(InputStream in, String separator,
+      DocumentSource.DocumentSink sink)
+      throws IOException {
+    forEachDocument(new Utf8Lines(in), separator, sink);
+  }
+
+  private static void forEachDocument(Utf8Lines lines, String separator,
+      DocumentSource.DocumentSink sink)
+      throws IOException {
+    try (Utf8Lines r = lines) {
+      StringBuilder doc = new StringBuilder();
+      long invalid = 0;
+      long firstInvalidLine = 0;
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (line.equals(separator)) {
           sink.accept(doc.toString(), invalid, firstInvalidLine);
+          doc.setLength(0);
+          invalid = 0;
+          firstInvalidLine = 0;
+        } else {
+          doc.append(line).append('\n');
+          if (r.lineInvalid() > 0 && invalid == 0) {
+            firstInvalidLine = r.lineNumber();
+          }
+          invalid += r.lineInvalid();
         }
+      }
+      if (doc.length() > 0) {
+        sink.accept(doc.toString(), invalid, firstInvalidLine);
       }
     }
   }

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.datamix.djl.model.GptConfig;
 import dev.datamix.djl.model.GptModel;
+import dev.datamix.run.DataMixer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -119,9 +120,10 @@ final class ModelState implements AutoCloseable {
   }
 
   /**
-   * How {@code n} rows are split over {@code replicas} devices: contiguous, in device order, the
-   * first {@code n mod replicas} devices one row more. Per-block losses come back in the same
-   * order, so they line up with the batch.
+   * How {@code n} rows are split over {@code replicas} devices: contiguous, in device order,
+   * exactly as data-parallel ranks slice a global batch ({@link DataMixer#sliceOf}), so several
+   * devices in one process train the rows that as many ranks would draw. Per-block losses come
+   * back in the same order, so they line up with the batch.
    */
   static int[] rowsPerReplica(int n, int replicas) {
     if (n < 0 || replicas <= 0) {
@@ -130,7 +132,8 @@ final class ModelState implements AutoCloseable {
     }
     int[] out = new int[replicas];
     for (int k = 0; k < replicas; k++) {
-      out[k] = n / replicas + (k < n % replicas ? 1 : 0);
+      int[] slice = DataMixer.sliceOf(n, k, replicas);
+      out[k] = slice[1] - slice[0];
     }
     return out;
   }

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
  */
 class DataParallelPiecesTest {
   @Test
-  void rowsAreSplitContiguouslyFirstDevicesTakingTheRemainder() {
-    assertArrayEquals(new int[] {3, 3, 2}, ModelState.rowsPerReplica(8, 3));
-    assertArrayEquals(new int[] {1, 1, 0, 0}, ModelState.rowsPerReplica(2, 4));
+  void rowsAreSplitAsTheRanksSliceTheGlobalBatch() {
+    // the ranks' slices of a global batch: [r·n/W, (r+1)·n/W)
+    assertArrayEquals(new int[] {2, 3, 3}, ModelState.rowsPerReplica(8, 3));
+    assertArrayEquals(new int[] {0, 1, 0, 1}, ModelState.rowsPerReplica(2, 4));
     assertArrayEquals(new int[] {16}, ModelState.rowsPerReplica(16, 1));
     assertThrows(IllegalArgumentException.class, () -> ModelState.rowsPerReplica(4, 0));
   }
