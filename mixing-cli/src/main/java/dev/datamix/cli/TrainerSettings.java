@@ -11,8 +11,11 @@ import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** The trainer options every training command takes: {@code --config FILE} and {@code --set}. */
-final class TrainerSettings {
+/**
+ * The trainer options every training command takes: {@code --config FILE} and {@code --set}; a
+ * picocli mixin, also of {@code datamix-spark}'s commands.
+ */
+public final class TrainerSettings {
   @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
   CommandLine.Model.CommandSpec spec;
 
@@ -51,7 +54,7 @@ final class TrainerSettings {
   }
 
   /** The validated trainer config. */
-  TrainingConfig trainingConfig() throws IOException {
+  public TrainingConfig trainingConfig() throws IOException {
     return TrainingConfig.fromJson(json());
   }
 }

@@ -191,10 +191,13 @@ public final class LfrEfficiencyEvidence {
     }
     md.add("");
     double needed = multipleToReach(curve, lfr);
+    String reach = Double.isNaN(needed) ? "at no measured multiple up to 10×"
+        : needed == MULTIPLES[0] && curve.get(0)[1] < lfr ? String.format(Locale.ROOT,
+            "already at T, where it ends lower (%.4f)", curve.get(0)[1])
+        : String.format(Locale.ROOT, "at %.2f× of T (log-linear interpolation between the "
+            + "fresh-data arms)", needed);
     md.add(String.format(Locale.ROOT, "Random sampling over fresh data reaches LFR's loss "
-        + "(%.4f) at %s of T (log-linear interpolation between the fresh-data arms); the claim "
-        + "needs 5×. Random over S ends at %.4f.", lfr, Double.isNaN(needed) ? "no measured "
-        + "multiple up to 10×" : String.format(Locale.ROOT, "%.2f×", needed), randomS));
+        + "(%.4f) %s; the claim needs 5×. Random over S ends at %.4f.", lfr, reach, randomS));
     md.add("");
     md.add("## The premise (seed 1, every block of S under the frozen model)");
     md.add("");

@@ -2,6 +2,7 @@ package dev.datamix.djl.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import dev.datamix.state.Json;
 import dev.datamix.tokenizer.Tokenizer;
 import dev.datamix.tokenizer.Tokenizers;
@@ -164,9 +165,21 @@ public final class HuggingFaceTokenizer implements Tokenizer {
     return eot;
   }
 
+  /**
+   * The ids, straight from the native encoding: DJL's {@code encode} also copies out the tokens,
+   * offsets, masks and word ids of every encoding, which made it 14 times slower than jtokkit
+   * on GPT-2 (docs/benchmarks-ingest.md). The text goes in unchanged: no lower-casing, accent
+   * stripping or prefix space is configured on this tokenizer.
+   */
   @Override
   public int[] encode(String text) {
-    long[] ids = tokenizer.encode(text, false, false).getIds();
+    long encoding = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, false);
+    long[] ids;
+    try {
+      ids = TokenizersLibrary.LIB.getTokenIds(encoding);
+    } finally {
+      TokenizersLibrary.LIB.deleteEncoding(encoding);
+    }
     int[] out = new int[ids.length];
     for (int i = 0; i < ids.length; i++) {
       out[i] = (int) ids[i];
