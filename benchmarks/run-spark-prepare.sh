@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Corpus preparation throughput: prepare on 1 and 2 threads against Spark local[1] and local[2],
 # on the same text (the first 8 MB of four domains of ../shared/corpora), in one run.
-# Writes docs/spark/prepare.json and docs/spark/prepare.md.
+# Writes docs/spark/prepare.json, docs/spark/prepare.md and the curve docs/spark/prepare-vs-threads.png.
 #   benchmarks/run-spark-prepare.sh [--repeats 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,3 +18,5 @@ java -Dai.djl.offline=true $(cat mixing-spark/jvm-options.txt) -Xmx4g \
   -cp "mixing-spark/target/classes:$(cat mixing-spark/target/classpath.txt)" \
   dev.datamix.spark.PrepareThroughput --input "$input" --out docs/spark \
   --command "benchmarks/run-spark-prepare.sh $*" "$@"
+mvn -q -B -ntp -pl benchmarks -am package -DskipTests
+java -cp benchmarks/target/benchmarks.jar dev.datamix.benchmarks.report.ScalingCurves spark docs/spark

@@ -33,7 +33,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Tokens per second that batch assembly copies from memory-mapped uint16 shards into the
  * reusable buffer, single-threaded, batch 32 × 1,024 (+1) tokens, blocks drawn at random from the
  * demo corpus (about 2 MB of text per main domain; the page cache holds it). Target: 200 M
- * tokens/s. One op = one token.
+ * tokens/s. One op = one token. The limit, {@code limit}, copies the same bytes (2 a token) with
+ * {@code System.arraycopy}, a block at a time, out of an 8 MB array.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -51,6 +52,9 @@ public class BatchAssemblyBenchmark {
   private BatchAssembler assembler;
   private BlockBatch[] batches;
   private int next;
+  private short[] source;
+  private short[] copy;
+  static final int SOURCE_BLOCKS = 4096;
 
   @Setup
   public void setUp() throws IOException {
@@ -66,12 +70,34 @@ public class BatchAssemblyBenchmark {
       sampler.draw(i, uniform, BATCH, batches[i]);
     }
     assembler = new BatchAssembler(corpus, Split.TRAIN, BATCH);
+    source = new short[SOURCE_BLOCKS * (BLOCK + 1)]; // 8 MB of uint16 tokens, as in the shards
+    for (int i = 0; i < source.length; i++) {
+      source[i] = (short) i;
+    }
+    copy = new short[BATCH * (BLOCK + 1)];
   }
 
   @TearDown
   public void tearDown() throws IOException {
     corpus.close();
     AtomicFiles.deleteRecursively(dir);
+  }
+
+  /**
+   * The limit: {@code System.arraycopy} of the same bytes, a block at a time, from a {@code
+   * short[]} of uint16 tokens into a buffer of the same size: the copy without widening the
+   * tokens to {@code int} or reading them from mapped shards.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH * (BLOCK + 1))
+  public void limit(Blackhole bh) {
+    int row = BLOCK + 1;
+    int base = next * BATCH;
+    next = (next + 1) % BATCHES;
+    for (int i = 0; i < BATCH; i++) {
+      System.arraycopy(source, ((base + i) % SOURCE_BLOCKS) * row, copy, i * row, row);
+    }
+    bh.consume(copy[BATCH * row - 1]);
   }
 
   /** Assembles one batch of 32 blocks; the score is in tokens (32 × 1,025 per invocation). */

@@ -36,7 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * directory (Arrow stream), a Parquet file (zstd), each prepared into a corpus with the byte
  * tokenizer on one thread (the format's cost, not the tokenizer's); and a Megatron dataset of the
  * same documents attached in place (index scan, vocabulary scan, bytes counted by decoding). One
- * op = one whole ingestion; the {@code bytes} counter is the text's UTF-8 bytes (bytes/s).
+ * op = one whole ingestion; the {@code bytes} counter is the text's UTF-8 bytes (bytes/s). The
+ * limit, {@code limit}, reads and decodes the same input without tokenising or writing anything
+ * (every document handed over and dropped; for Megatron, every token of the {@code .bin} read
+ * once).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -106,6 +109,30 @@ public class IngestBenchmark {
   @TearDown
   public void tearDown() throws IOException {
     AtomicFiles.deleteRecursively(dir);
+  }
+
+  /** The limit: the same input read and decoded, nothing tokenised or written. */
+  @Benchmark
+  public long limit(TextBytes text) throws IOException {
+    long[] n = {0};
+    if (format.equals("megatron")) {
+      dev.datamix.corpus.MegatronIndex index = dev.datamix.corpus.MegatronIndex.open(source);
+      try (dev.datamix.corpus.TokenShard shard = dev.datamix.corpus.TokenShard.openRange(
+          index.bin(), index.dtype(), 0, index.tokens())) {
+        int[] buf = new int[1 << 16];
+        for (long at = 0; at < index.tokens(); at += buf.length) {
+          int k = (int) Math.min(buf.length, index.tokens() - at);
+          shard.read(at, k, buf, 0);
+          n[0] += buf[k - 1];
+        }
+      }
+    } else {
+      for (var src : FileSources.under(source, "text", FileSources.DEFAULT_SEPARATOR)) {
+        src.forEach(doc -> n[0] += doc.length());
+      }
+    }
+    text.bytes += bytes;
+    return n[0];
   }
 
   /** Ingests the whole source once. */

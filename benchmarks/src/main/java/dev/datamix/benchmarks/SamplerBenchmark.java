@@ -24,9 +24,11 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * How many {@code (domain, block)} draws per second the sampler makes, single-threaded, at K
- * domains of a million blocks each, with a fixed mixture (target: 20 M/s at K = 256), with
- * independent alias draws ({@code RANDOM}) and with each batch's counts exact ({@code EXACT}:
- * floors, the remainders' seats by keyed systematic sampling, and a keyed shuffle per call).
+ * domains of a million blocks each, with a fixed mixture (targets: 40 M/s at K = 256 and 20 M/s
+ * at K = 65,536), with independent alias draws ({@code RANDOM}) and with each batch's counts
+ * exact ({@code EXACT}: floors, the remainders' seats by keyed systematic sampling, and a keyed
+ * shuffle per call). The limit, {@code limit}, is the keyed hash of every draw and one read of a
+ * K-entry array at the hashed position: what any keyed, per-domain draw must at least do.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -37,7 +39,7 @@ import org.openjdk.jmh.infra.Blackhole;
 public class SamplerBenchmark {
   static final int BATCH = 1024;
 
-  @Param({"2", "16", "256", "65536"})
+  @Param({"2", "16", "256", "4096", "65536", "1048576"})
   public int domains;
 
   @Param({"RANDOM", "EXACT"})
@@ -47,6 +49,7 @@ public class SamplerBenchmark {
   private Mixture mixture;
   private BlockBatch batch;
   private long step;
+  private long[] table;
 
   @Setup
   public void setUp() {
@@ -59,6 +62,23 @@ public class SamplerBenchmark {
     sampler = new MixtureSampler(d, SamplerOptions.seed(1).withAllocation(allocation));
     mixture = Mixture.normalise(Domain.names(d), w);
     batch = new BlockBatch(BATCH);
+    table = new long[domains];
+    for (int i = 0; i < domains; i++) {
+      table[i] = i * 0x9E3779B97F4A7C15L;
+    }
+  }
+
+  /** The limit: per draw, the keyed hash and one read of a K-entry array where it points. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long limit() {
+    long stepKey = dev.datamix.random.Seeds.hash(1, 0x646f6d61696eL, step++);
+    long acc = 0;
+    for (int j = 0; j < BATCH; j++) {
+      long bits = dev.datamix.random.Seeds.mix64(stepKey + j * 0x9E3779B97F4A7C15L);
+      acc += table[(int) (((bits >>> 32) * table.length) >>> 32)];
+    }
+    return acc;
   }
 
   /** One op = one draw; each invocation draws a batch of 1,024. */

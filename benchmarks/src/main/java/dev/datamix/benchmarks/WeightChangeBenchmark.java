@@ -22,8 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Cost of a weight change: the sampler gets a new mixture (alternating between two) and draws one
- * block, so the time is the alias-table rebuild plus one draw (target: under 5 ms at K = 65,536).
+ * Cost of a weight change. {@code changeWeightsAndDraw}: the sampler gets a new mixture
+ * (alternating between two) and draws one block, so the time is the alias-table rebuild plus one
+ * draw (target: at most 20 ms at K = 10^6). {@code stepWithNewWeights} against {@code
+ * stepWithSameWeights}: a step of 512 draws with a new mixture, and with the same one, for the
+ * cost of a weight change at every step as a share of a step's draws (target: at most 10% at
+ * K = 65,536). The limit, {@code limit}, reads the new mixture's K weights once.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,7 +36,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class WeightChangeBenchmark {
-  @Param({"2", "16", "256", "65536"})
+  @Param({"2", "16", "256", "65536", "1048576"})
   public int domains;
 
   private MixtureSampler sampler;
@@ -53,7 +57,39 @@ public class WeightChangeBenchmark {
     sampler = new MixtureSampler(d, SamplerOptions.seed(1));
     List<String> names = Domain.names(d);
     mixtures = new Mixture[] {Mixture.normalise(names, a), Mixture.normalise(names, b)};
-    batch = new BlockBatch(1);
+    batch = new BlockBatch(STEP);
+  }
+
+  static final int STEP = 512;
+
+  /** One op = a step of 512 draws under a new mixture. */
+  @Benchmark
+  public void stepWithNewWeights(Blackhole bh) {
+    long t = step++;
+    sampler.draw(t, mixtures[(int) (t & 1)], STEP, batch);
+    bh.consume(batch.block(STEP - 1));
+  }
+
+  /** One op = a step of 512 draws under the mixture of the step before. */
+  @Benchmark
+  public void stepWithSameWeights(Blackhole bh) {
+    long t = step++;
+    sampler.draw(t, mixtures[0], STEP, batch);
+    bh.consume(batch.block(STEP - 1));
+  }
+
+  /**
+   * The limit of a weight change: one read of the new mixture's K weights, which any sampler
+   * that honours every weight must make.
+   */
+  @Benchmark
+  public double limit() {
+    Mixture m = mixtures[(int) (step++ & 1)];
+    double sum = 0;
+    for (int i = 0; i < domains; i++) {
+      sum += m.weight(i);
+    }
+    return sum;
   }
 
   /** One op = one weight change followed by one draw. */

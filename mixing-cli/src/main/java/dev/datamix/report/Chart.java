@@ -40,6 +40,7 @@ public final class Chart {
   private double[] fixedY;
   private boolean rangeAfterFirst;
   private double tailFrom = Double.NaN;
+  private boolean logLog;
 
   /**
    * A line, or with {@code high} a band between {@code y} (its low side) and {@code high}; a band
@@ -188,7 +189,10 @@ public final class Chart {
     XYChart c = new XYChartBuilder().width(width).height(height).title(title)
         .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-    c.getStyler().setMarkerSize(0);
+    c.getStyler().setMarkerSize(logLog ? 6 : 0);
+    if (logLog) {
+      c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+    }
     double[] range = fixedY != null ? fixedY : !Double.isNaN(tailFrom) ? tailRange()
         : rangeAfterFirst ? rangeAfterFirstPoints() : null;
     if (!Double.isNaN(tailFrom) && range != null) {
@@ -223,7 +227,7 @@ public final class Chart {
       base = col;
       x.setLineColor(col);
       x.setMarkerColor(col);
-      x.setMarker(s.x().length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+      x.setMarker(s.x().length == 1 || logLog ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
       if (s.dashed()) {
         x.setLineStyle(SeriesLines.DASH_DASH);
       }
@@ -303,6 +307,12 @@ public final class Chart {
     }
     return Charts.titled(Charts.svg(toXChart(INLINE_WIDTH, INLINE_HEIGHT, INLINE_POINTS)),
         title);
+  }
+
+  /** Both axes logarithmic (scaling curves over decades); every value must be positive. */
+  public Chart logLog() {
+    this.logLog = true;
+    return this;
   }
 
   /** Writes {@code base.png} and {@code base.svg}. */

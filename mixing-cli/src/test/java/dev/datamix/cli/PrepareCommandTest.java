@@ -44,7 +44,7 @@ class PrepareCommandTest {
   void badUsageExitsWithTwoAndNamesTheProblem() {
     CliRun none = CliRun.of("prepare", "--out", dir.toString());
     assertEquals(2, none.code());
-    assertTrue(none.err().contains("exactly one of --domain, --domains-from or --demo"),
+    assertTrue(none.err().contains("exactly one of --domain (with or without --megatron), --domains-from or --demo"),
         none.err());
     CliRun bad = CliRun.of("prepare", "--domain", "nopath", "--out", dir.resolve("x").toString());
     assertEquals(2, bad.code());

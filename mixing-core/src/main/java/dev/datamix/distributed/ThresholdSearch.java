@@ -42,8 +42,8 @@ public final class ThresholdSearch {
    * key(a) < key(b)} (unsigned); {@code -0.0} and {@code 0.0} share a key.
    */
   public static int key(float f) {
-    int bits = Float.floatToRawIntBits(f == 0 ? 0f : f);
-    return bits >= 0 ? bits | 0x80000000 : ~bits;
+    int bits = Float.floatToRawIntBits(f + 0f); // -0.0 + 0.0 is 0.0
+    return bits ^ (bits >> 31 | 0x80000000); // positive: the sign bit set; negative: all flipped
   }
 
   /** The float of a key from {@link #key}. */

@@ -71,7 +71,8 @@ public final class BlockLossStore {
 
   /** Mean loss of block {@code b} over its visits, or NaN if it was not visited. */
   public float mean(int b) {
-    return data.getInt(b * 8 + 4) == 0 ? Float.NaN : data.getFloat(b * 8);
+    long entry = data.getLong(b * 8); // little-endian: the mean's bits low, the visits high
+    return Float.intBitsToFloat(entry >>> 32 == 0 ? 0x7fc00000 : (int) entry);
   }
 
   /** Visits of block {@code b}. */

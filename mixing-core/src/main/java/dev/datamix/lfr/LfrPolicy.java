@@ -168,6 +168,15 @@ public final class LfrPolicy extends AbstractMixingPolicy {
     return select(d, drop);
   }
 
+  /**
+   * The hard selection over one store of any kind (heap, direct or memory-mapped): the blocks
+   * kept when the {@code drop} fraction of the lowest-loss visited blocks goes, unvisited blocks
+   * kept. For the selection benchmark at 10^8 blocks.
+   */
+  public static int[] hardSelection(BlockLossStore store, double drop) {
+    return LfrSelection.hard(new LossShards(store), 0, drop);
+  }
+
   /** Blocks kept when dropping the {@code drop} fraction of lowest-loss visited blocks. */
   int[] select(int d, double drop) {
     int[] out = soft ? LfrSelection.soft(stores, d, drop, context().seed(), phase[d], gamma,

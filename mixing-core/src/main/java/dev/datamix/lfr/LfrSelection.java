@@ -17,44 +17,129 @@ import java.util.List;
  * <p>On a store split over ranks ({@link LossShards}) every count is all-reduced, the ties are
  * shared out in rank order (rank order is block order), and the kept blocks are gathered, so
  * every rank gets the list a single process computes. Scratch memory: the histograms and the
- * output, 4 bytes per kept block; time: four passes over the store.
+ * output, 4 bytes per kept block; time: three passes over the store (two histograms, then the
+ * kept blocks).
  */
 final class LfrSelection {
   private LfrSelection() {}
 
-  /** The hard selection of domain {@code d}: kept blocks, ascending. */
+  /** The hard selection of domain {@code d}: kept blocks, ascending. Three passes. */
   static int[] hard(LossShards s, int d, double drop) {
-    long first = s.first(d);
-    long end = s.end(d);
-    ThresholdSearch.Counts local = high -> {
-      long[] h = new long[ThresholdSearch.BUCKETS];
-      for (long b = first; b < end; b++) {
-        ThresholdSearch.count(h, high, s.mean(d, b));
-      }
-      return h;
-    };
+    int first = Math.toIntExact(s.first(d));
+    int blocks = Math.toIntExact(s.end(d) - first);
+    BlockLossStore store = s.store(d);
+    Recording local = new Recording(high -> histogram(store, blocks, high));
     ThresholdSearch.Threshold t = ThresholdSearch.kthLargest(s.sharded()
         ? ThresholdSearch.allReduced(s.collective(), local) : local,
         total -> Math.round(total * (1 - drop)));
     long k = Math.round(t.total() * (1 - drop));
     long ties = k - t.above();
-    long kept = 0;
-    long tiedHere = 0;
-    for (long b = first; b < end; b++) {
-      float m = s.mean(d, b);
-      kept += Float.isNaN(m) || m > t.value() ? 1 : 0;
-      tiedHere += m == t.value() ? 1 : 0;
-    }
+    // this rank's counts come from its own histograms: no pass of their own
+    int key = ThresholdSearch.key(t.value());
+    long tiedHere = k == 0 ? 0 : local.low[key & 0xFFFF];
+    long aboveHere = local.above(key);
     long quota = s.sharded() ? shareOfTies(s.collective(), tiedHere, ties) : ties;
-    int[] out = new int[Math.toIntExact(kept + Math.min(quota, tiedHere))];
-    int n = 0;
-    for (long b = first; b < end; b++) {
-      float m = s.mean(d, b);
-      if (Float.isNaN(m) || m > t.value() || (m == t.value() && quota-- > 0)) {
-        out[n++] = (int) b;
+    int[] out = new int[Math.toIntExact(blocks - local.total + aboveHere
+        + Math.min(quota, tiedHere))];
+    collect(store, blocks, first, t.value(), quota, out);
+    return s.sharded() ? gather(s.collective(), out) : out;
+  }
+
+  /**
+   * {@link ThresholdSearch.Counts#histogram} of the store's visited means: by the keys' high 16
+   * bits ({@code high < 0}), or by the low 16 bits of those whose high bits are {@code high}.
+   * Counted in {@code int}s (a store holds fewer than 2^31 blocks), half the cache of longs.
+   */
+  private static long[] histogram(BlockLossStore store, int blocks, int high) {
+    int[] counts = new int[ThresholdSearch.BUCKETS];
+    if (high < 0) {
+      for (int i = 0; i < blocks; i++) {
+        float m = store.mean(i);
+        if (m == m) {
+          counts[ThresholdSearch.key(m) >>> 16]++;
+        }
+      }
+    } else {
+      for (int i = 0; i < blocks; i++) {
+        int key = ThresholdSearch.key(store.mean(i)); // NaN's key has high bits no float has
+        if (key >>> 16 == high) {
+          counts[key & 0xFFFF]++;
+        }
       }
     }
-    return s.sharded() ? gather(s.collective(), out) : out;
+    long[] h = new long[counts.length];
+    for (int b = 0; b < h.length; b++) {
+      h[b] = counts[b];
+    }
+    return h;
+  }
+
+  /**
+   * Fills {@code out} (exactly as long as the kept count) with the kept blocks in ascending
+   * order: the unvisited, those above {@code threshold}, and the first {@code quota} at it. The
+   * keep test is written without a branch (half the blocks kept at random defeats a branch
+   * predictor), writing every block at the next free slot, while a slot is left beyond it.
+   */
+  private static void collect(BlockLossStore store, int blocks, int first, float threshold,
+      long quota, int[] out) {
+    int n = 0;
+    int i = 0;
+    int last = out.length - 1;
+    for (; i < blocks && n < last; i++) {
+      float m = store.mean(i);
+      int tie = m == threshold && quota > 0 ? 1 : 0;
+      quota -= tie;
+      out[n] = first + i;
+      n += (m > threshold || m != m ? 1 : 0) | tie;
+    }
+    for (; i < blocks; i++) {
+      float m = store.mean(i);
+      if (m != m || m > threshold || (m == threshold && quota-- > 0)) {
+        out[n++] = first + i;
+      }
+    }
+  }
+
+  /** Counts that keep the histograms this rank made, for its own share of the counts. */
+  private static final class Recording implements ThresholdSearch.Counts {
+    private final ThresholdSearch.Counts counts;
+    long[] high;
+    long[] low;
+    long total;
+
+    Recording(ThresholdSearch.Counts counts) {
+      this.counts = counts;
+    }
+
+    @Override
+    public long[] histogram(int bucket) {
+      long[] h = counts.histogram(bucket);
+      if (bucket < 0) {
+        high = h;
+        total = 0;
+        for (long c : h) {
+          total += c;
+        }
+      } else {
+        low = h;
+      }
+      return h;
+    }
+
+    /** How many of this rank's values have a key above {@code key}. */
+    long above(int key) {
+      long n = 0;
+      int bucket = key >>> 16;
+      for (int b = bucket + 1; b < ThresholdSearch.BUCKETS; b++) {
+        n += high[b];
+      }
+      if (low != null) {
+        for (int digit = (key & 0xFFFF) + 1; digit < ThresholdSearch.BUCKETS; digit++) {
+          n += low[digit];
+        }
+      }
+      return n;
+    }
   }
 
   /** This rank's part of the ties at the threshold: the lowest blocks first, across ranks. */

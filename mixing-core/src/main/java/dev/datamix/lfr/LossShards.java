@@ -37,6 +37,18 @@ final class LossShards {
     }
   }
 
+  /** One process's shards over existing stores, one per domain (for the selection benchmark). */
+  LossShards(BlockLossStore... stores) {
+    this.collective = Collective.single();
+    this.sharded = false;
+    this.stores = stores.clone();
+    first = new long[stores.length];
+    end = new long[stores.length];
+    for (int d = 0; d < stores.length; d++) {
+      end[d] = stores[d].size();
+    }
+  }
+
   /** Whether the stores are split over the ranks. */
   boolean sharded() {
     return sharded;

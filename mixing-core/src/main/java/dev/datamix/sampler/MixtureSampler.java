@@ -1,13 +1,11 @@
 package dev.datamix.sampler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datamix.mixture.Domain;
 import dev.datamix.mixture.Mixture;
 import dev.datamix.random.Seeds;
 import dev.datamix.state.IncompatibleStateException;
-import dev.datamix.state.Json;
 import dev.datamix.state.StateReader;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -59,14 +57,15 @@ public final class MixtureSampler {
   private long drawsInStep;
 
   // Derived caches, rebuilt on demand.
-  private final BlockSelection[] selections;
-  private final long[] selectionStamp;
-  private long callStamp;
   private Mixture requested;
   private Mixture effective;
   private AliasTable alias;
   private ExactAllocation exact;
-  private double[] effectiveWeights;
+  private List<String> checkedNames; // the names list of a mixture already found equal to ours
+  private double[] effectiveWeights; // reused: a weight change allocates nothing
+  private int weightsVersion; // advanced whenever effectiveWeights changes
+  private final int[] chunkDomains = new int[256]; // a RANDOM call's domains, a chunk at a time
+  private long touched; // keeps DomainOrders#touch's reads
 
   /**
    * A sampler over {@code domains}.
@@ -93,11 +92,9 @@ public final class MixtureSampler {
       capBlocks[d] = ratio == 0 ? Long.MAX_VALUE
           : (long) Math.max(1, Math.min(Long.MAX_VALUE, Math.floor(ratio * dom.blocks())));
     }
-    orders = new DomainOrders(this.domains, names, options.seed());
+    orders = new DomainOrders(this.domains, names, options.seed(), capBlocks);
     exhausted = new boolean[k];
     requestedBlocks = new RequestedBlocks(k);
-    selections = new BlockSelection[k];
-    selectionStamp = new long[k];
   }
 
   /** The domains, in order. */
@@ -165,20 +162,43 @@ public final class MixtureSampler {
       this.step = step;
       drawsInStep = 0;
     }
-    callStamp++;
+    orders.beginCall();
     requestedBlocks.drew(count);
     out.reset(step, to - from);
     if (options.allocation() == SamplerOptions.Allocation.EXACT) {
       drawExact(step, selector, count, from, to, out);
     } else {
-      long stepKey = Seeds.hash(options.seed(), STREAM_DOMAIN, step);
-      for (int i = 0; i < count; i++) {
-        long j = drawsInStep++;
-        int d = alias.sample(Seeds.mix64(stepKey + j * 0x9E3779B97F4A7C15L));
-        emit(d, selector, step, i >= from && i < to, out);
-      }
+      drawRandom(step, selector, count, from, to, out);
     }
     out.mixture(effective);
+  }
+
+  /**
+   * {@link SamplerOptions.Allocation#RANDOM}: draw {@code j} of the step takes the alias draw of
+   * {@code mix64(key(seed, step) + j·φ)}. Done in chunks: the chunk's domains first, their records
+   * touched together ({@link DomainOrders#touch}), then the blocks; if a repetition cap rebuilds
+   * the table mid-chunk, the chunk's later domains are drawn again from the new one.
+   */
+  private void drawRandom(long step, BlockSelector selector, int count, int from, int to,
+      BlockBatch out) {
+    long stepKey = Seeds.hash(options.seed(), STREAM_DOMAIN, step);
+    int[] ds = chunkDomains;
+    for (int done = 0; done < count; done += ds.length) {
+      int n = Math.min(ds.length, count - done);
+      long first = drawsInStep;
+      for (int i = 0; i < n; i++) {
+        ds[i] = alias.sample(Seeds.mix64(stepKey + (first + i) * 0x9E3779B97F4A7C15L));
+      }
+      touched += orders.touch(ds, n);
+      int version = weightsVersion;
+      for (int i = 0; i < n; i++) {
+        long j = drawsInStep++;
+        int d = weightsVersion == version ? ds[i]
+            : alias.sample(Seeds.mix64(stepKey + j * 0x9E3779B97F4A7C15L));
+        int at = done + i;
+        emit(d, selector, step, at >= from && at < to, out);
+      }
+    }
   }
 
   /**
@@ -195,10 +215,10 @@ public final class MixtureSampler {
     while (done < count) {
       int n = count - done;
       long key = Seeds.hash(options.seed(), STREAM_EXACT, step, drawsInStep);
-      double[] weights = effectiveWeights;
-      int[] seq = exact.domains(weights, n, key);
-      // a cap reached mid-call rebuilds the weights (a new array): apportion the rest again
-      for (int i = 0; i < n && effectiveWeights == weights; i++) {
+      int version = weightsVersion;
+      int[] seq = exact.domains(effectiveWeights, n, key);
+      // a cap reached mid-call rebuilds the weights: apportion the rest again
+      for (int i = 0; i < n && weightsVersion == version; i++) {
         drawsInStep++;
         emit(seq[i], selector, step, done >= from && done < to, out);
         done++;
@@ -210,25 +230,41 @@ public final class MixtureSampler {
     if (mixture == requested) {
       return;
     }
-    if (!mixture.names().equals(names)) {
-      throw new IllegalArgumentException(
-          "mixture domains must equal the sampler's: expected " + names + ", got "
-              + mixture.names());
+    if (mixture.names() != checkedNames) {
+      if (!mixture.names().equals(names)) {
+        throw new IllegalArgumentException(
+            "mixture domains must equal the sampler's: expected " + names + ", got "
+                + mixture.names());
+      }
+      checkedNames = mixture.names();
     }
     requestedBlocks.use(mixture);
-    if (requested == null || !mixture.equals(requested)) {
-      requested = mixture;
+    boolean same = requested != null && sameWeights(mixture, requested);
+    requested = mixture;
+    if (!same) {
       rebuildAlias();
-    } else {
-      requested = mixture;
     }
   }
 
+  /** Equal weights, for two mixtures whose names are already known to be the sampler's. */
+  private static boolean sameWeights(Mixture a, Mixture b) {
+    for (int d = a.size() - 1; d >= 0; d--) {
+      if (Double.doubleToLongBits(a.weight(d)) != Double.doubleToLongBits(b.weight(d))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void rebuildAlias() {
-    double[] w = requested.toArray();
+    if (effectiveWeights == null) {
+      effectiveWeights = new double[names.size()];
+    }
+    double[] w = effectiveWeights;
     boolean any = false;
     boolean changed = false;
     for (int d = 0; d < w.length; d++) {
+      w[d] = requested.weight(d);
       if (exhausted[d] && w[d] > 0) {
         w[d] = 0;
         changed = true;
@@ -241,49 +277,30 @@ public final class MixtureSampler {
           + "); served blocks: " + servedSummary());
     }
     effective = changed ? Mixture.normalise(names, w) : requested;
-    effectiveWeights = w;
-    alias = new AliasTable(w);
+    weightsVersion++;
+    if (alias == null) {
+      alias = new AliasTable(w);
+    } else {
+      alias.rebuild(w); // in place: a weight change allocates no table
+    }
   }
 
   /** Draws domain {@code d}'s next block, into {@code out} if the draw is this slice's. */
   private void emit(int d, BlockSelector selector, long step, boolean mine, BlockBatch out) {
-    BlockSelection sel = selection(d, selector);
-    long position = orders.advance(d, sel);
+    long block = orders.next(d, selector, mine);
     if (mine) {
-      out.add(d, orders.blockAt(d, sel, position));
+      out.add(d, block);
     }
-    checkCap(d, step);
-  }
-
-  private void checkCap(int d, long step) {
-    if (orders.served[d] >= capBlocks[d] && !exhausted[d]) {
+    if (orders.overCap(d) && !exhausted[d]) {
       exhausted[d] = true;
       exhaustedCount++;
       LOG.log(Level.WARNING, () -> String.format(java.util.Locale.ROOT,
           "domain '%s' reached its repetition cap (%.3g epochs of %d blocks = %d served) at "
               + "step %d; its weight %.4f goes to the other domains", names.get(d),
-          options.capOf(names.get(d)), domains.get(d).blocks(), orders.served[d], step,
+          options.capOf(names.get(d)), domains.get(d).blocks(), orders.served(d), step,
           requested.weight(d)));
       rebuildAlias();
     }
-  }
-
-  private BlockSelection selection(int d, BlockSelector selector) {
-    if (selectionStamp[d] == callStamp && selections[d] != null) {
-      return selections[d];
-    }
-    BlockSelection sel = selector == null ? null : selector.blockSelection(d);
-    if (sel == null) {
-      sel = selections[d] instanceof BlockSelection.All a && a.size() == domains.get(d).blocks()
-          ? a : BlockSelection.all(domains.get(d).blocks());
-    } else if (sel.maxBlockExclusive() > domains.get(d).blocks()) {
-      throw new IllegalStateException("block selection of domain '" + names.get(d)
-          + "' refers to block " + (sel.maxBlockExclusive() - 1) + " but the domain has "
-          + domains.get(d).blocks() + " blocks");
-    }
-    selections[d] = sel;
-    selectionStamp[d] = callStamp;
-    return sel;
   }
 
   /** The mixture the last draw used after removing exhausted domains, or null before any draw. */
@@ -293,12 +310,12 @@ public final class MixtureSampler {
 
   /** Blocks served so far by domain {@code d}. */
   public long blocksServed(int d) {
-    return orders.served[d];
+    return orders.served(d);
   }
 
   /** Tokens served so far by domain {@code d} (blocks served × the domain's tokens per block). */
   public long tokensServed(int d) {
-    return Math.round(orders.served[d] * tokensPerBlock[d]);
+    return Math.round(orders.served(d) * tokensPerBlock[d]);
   }
 
   /**
@@ -333,36 +350,15 @@ public final class MixtureSampler {
   private String servedSummary() {
     List<String> parts = new ArrayList<>();
     for (int d = 0; d < names.size() && d < 16; d++) {
-      parts.add(names.get(d) + "=" + orders.served[d]);
+      parts.add(names.get(d) + "=" + orders.served(d));
     }
     return parts.toString();
   }
 
   /** The complete state as JSON; see the class Javadoc. */
   public ObjectNode snapshot() {
-    ObjectNode o = Json.object();
-    o.put("stateVersion", STATE_VERSION);
-    o.put("seed", options.seed());
-    o.put("maxRepetitionRatio", options.maxRepetitionRatio());
-    if (!options.maxEpochs().isEmpty()) {
-      o.set("maxEpochs", Json.mapper().valueToTree(options.maxEpochs()));
-    }
-    if (options.allocation() != SamplerOptions.Allocation.RANDOM) {
-      o.put("allocation", options.allocation().name()); // absent: RANDOM, as before the field
-    }
-    ArrayNode n = o.putArray("domains");
-    names.forEach(n::add);
-    o.put("step", step);
-    o.put("drawsInStep", drawsInStep);
-    orders.writeTo(o);
-    o.set("requestedUnits", Json.longs(requestedBlocks.units()));
-    ArrayNode ex = o.putArray("exhausted");
-    for (int d = 0; d < exhausted.length; d++) {
-      if (exhausted[d]) {
-        ex.add(names.get(d));
-      }
-    }
-    return o;
+    return SamplerState.write(names, options, step, drawsInStep, orders, requestedBlocks.units(),
+        exhausted);
   }
 
   /**
@@ -390,67 +386,29 @@ public final class MixtureSampler {
   }
 
   private void restore(JsonNode state, boolean grown) {
-    StateReader r = StateReader.of(state, "sampler");
-    int version = r.getInt("stateVersion");
-    if (version > STATE_VERSION) {
-      throw new IncompatibleStateException("incompatible state: sampler stateVersion expected <= "
-          + STATE_VERSION + " but found " + version + " (written by a newer datamix)");
-    }
-    List<String> savedNames = new ArrayList<>();
-    r.field("domains").forEach(e -> savedNames.add(e.asText()));
-    if (!grown) {
-      IncompatibleStateException.check("sampler domain names", names, savedNames);
-    }
-    IncompatibleStateException.check("sampler seed", options.seed(), r.getLong("seed"));
-    IncompatibleStateException.check("sampler allocation", options.allocation().name(),
-        state.path("allocation").asText("RANDOM"));
-    if (!grown) {
-      IncompatibleStateException.check("sampler maxRepetitionRatio",
-          options.maxRepetitionRatio(), r.getDouble("maxRepetitionRatio"));
-      IncompatibleStateException.check("sampler maxEpochs",
-          Json.mapper().valueToTree(options.maxEpochs()), state.has("maxEpochs")
-              ? state.get("maxEpochs") : Json.object());
-    }
-    long[] units = state.has("requestedUnits") ? r.getLongs("requestedUnits", savedNames.size())
-        : new long[savedNames.size()]; // written before requests were counted
-    boolean[] newExhausted = new boolean[names.size()];
-    for (JsonNode e : r.field("exhausted")) {
-      int d = names.indexOf(e.asText());
-      if (d < 0 && !grown) {
-        throw new IncompatibleStateException(
-            "state field 'sampler.exhausted' names unknown domain " + e);
-      }
-      if (d >= 0) {
-        newExhausted[d] = true;
-      }
-    }
-    DomainOrders scratch = new DomainOrders(domains, names, options.seed());
+    SamplerState saved = SamplerState.read(state, names, options, grown);
+    StateReader r = saved.reader();
+    DomainOrders scratch = new DomainOrders(domains, names, options.seed(), capBlocks);
     if (grown) {
-      scratch.restoreRemapped(r, savedNames);
+      scratch.restoreRemapped(r, saved.names());
     } else {
       scratch.restore(r);
     }
     // everything read and checked: now change this sampler
     if (grown) {
-      orders.restoreRemapped(r, savedNames);
+      orders.restoreRemapped(r, saved.names());
     } else {
       orders.restore(r);
     }
-    long[] mapped = new long[names.size()];
-    for (int i = 0; i < savedNames.size(); i++) {
-      mapped[names.indexOf(savedNames.get(i))] = units[i];
-    }
-    requestedBlocks.restore(mapped);
+    requestedBlocks.restore(saved.requestedUnits());
     exhaustedCount = 0;
     for (int d = 0; d < names.size(); d++) {
-      exhausted[d] = newExhausted[d] && (!grown || orders.served[d] >= capBlocks[d]);
+      exhausted[d] = saved.exhausted()[d] && (!grown || orders.served(d) >= capBlocks[d]);
       exhaustedCount += exhausted[d] ? 1 : 0;
     }
-    step = r.getLong("step");
-    drawsInStep = r.getLong("drawsInStep");
-    java.util.Arrays.fill(selections, null);
+    step = saved.step();
+    drawsInStep = saved.drawsInStep();
     requested = null;
     effective = null;
-    alias = null;
   }
 }

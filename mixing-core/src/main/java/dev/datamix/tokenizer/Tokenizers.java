@@ -68,7 +68,7 @@ public final class Tokenizers {
 
   /**
    * Whether jtokkit encodes GPT-2-style BPE faster than the Hugging Face library on this
-   * project's benchmark ({@code TokenizerBenchmark}, docs/benchmarks-data.md), so that {@code
+   * project's benchmark ({@code TokenizerBenchmark}, docs/benchmarks-ingest.md), so that {@code
    * auto} picks it where both apply. Both give the same ids (tested).
    */
   public static final boolean JTOKKIT_IS_FASTER = true;

@@ -144,6 +144,7 @@ public final class PrepareThroughput {
           r.get("bytes").asLong() / 1e6, r.get("seconds").asDouble(),
           r.get("mbPerSecond").asDouble(), r.get("ratioToPrepareOneThread").asDouble()));
     }
+    s.append("\n![MB/s against threads](prepare-vs-threads.png)\n");
     return s.toString();
   }
 }

@@ -190,6 +190,32 @@ class LfrPolicyTest {
   }
 
   @Test
+  void hardSelectionEqualsSortingWithTiesAndUnvisitedBlocks() {
+    SplittableRandom r = new SplittableRandom(11);
+    for (int n : new int[] {1, 3, 64, 1000, 4099}) {
+      for (double drop : new double[] {0, 0.3, 0.5, 0.9, 1}) {
+        BlockLossStore store = BlockLossStore.onHeap(n);
+        List<Integer> visited = new ArrayList<>();
+        List<Integer> kept = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+          if (r.nextInt(10) == 0) {
+            kept.add(b); // never visited: always kept
+          } else {
+            store.record(b, r.nextInt(12) / 4f - 1); // heavy ties, negative values, zero
+            visited.add(b);
+          }
+        }
+        float[] m = means(store, n);
+        visited.sort((x, y) -> m[x] != m[y] ? Float.compare(m[y], m[x]) : Integer.compare(x, y));
+        kept.addAll(visited.subList(0, (int) Math.round(visited.size() * (1 - drop))));
+        int[] expected = kept.stream().mapToInt(Integer::intValue).sorted().toArray();
+        assertArrayEquals(expected, LfrPolicy.hardSelection(store, drop),
+            "n=" + n + " drop=" + drop);
+      }
+    }
+  }
+
+  @Test
   void theThresholdSearchAgreesWithSorting() {
     SplittableRandom r = new SplittableRandom(5);
     for (int n : new int[] {1, 2, 7, 100, 1001}) {

@@ -70,47 +70,100 @@ public final class JmhMarkdown {
       lines.add("");
       lines.add(page.path("note").asText());
     }
+    List<Row> rows = rows(results);
+    boolean limits = rows.stream().anyMatch(r -> r.method().equals("limit"));
     lines.add("");
-    lines.add("| benchmark | parameters | score | error | unit |");
-    lines.add("|---|---|---:|---:|---|");
+    if (limits) {
+      lines.add("The share of limit is each row's speed over the speed of its benchmark's `limit` "
+          + "at the same parameters, measured in the same run (1 = as fast as the limit).");
+      lines.add("");
+      lines.add("| benchmark | parameters | score | error | unit | share of limit |");
+      lines.add("|---|---|---:|---:|---|---:|");
+    } else {
+      lines.add("| benchmark | parameters | score | error | unit |");
+      lines.add("|---|---|---:|---:|---|");
+    }
     int noisy = 0;
-    int rows = 0;
+    for (Row r : rows) {
+      noisy += r.error() > Math.abs(r.score()) ? 1 : 0;
+      String row = String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", r.name(),
+          r.params(), format(r.score()), format(r.error()), r.unit());
+      if (limits) {
+        row += " " + shareOfLimit(r, rows) + " |";
+      }
+      lines.add(row);
+    }
+    lines.add("");
+    lines.add(String.format(Locale.ROOT, "%d of %d rows have an error larger than the score.",
+        noisy, rows.size()));
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, String.join("\n", lines) + "\n");
+  }
+
+  /**
+   * One row of the table: a benchmark's primary score, or one of its secondary metrics (JMH's
+   * {@code @AuxCounters}, and the {@code gc} profiler's bytes allocated per op).
+   *
+   * @param name {@code Class.method}, with {@code :metric} for a secondary one
+   * @param method the benchmark method
+   * @param params the parameters, {@code k=v, ...}
+   * @param score the score
+   * @param error JMH's 99.9% half-interval
+   * @param unit the score's unit
+   */
+  record Row(String name, String method, String params, double score, double error,
+      String unit) {}
+
+  static List<Row> rows(JsonNode results) {
+    List<Row> out = new ArrayList<>();
     for (JsonNode r : results) {
       String name = r.path("benchmark").asText();
       name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+      String method = name.substring(name.indexOf('.') + 1);
       List<String> params = new ArrayList<>();
       for (var it = r.path("params").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         params.add(e.getKey() + "=" + e.getValue().asText());
       }
-      List<Map.Entry<String, JsonNode>> metrics = new ArrayList<>();
-      metrics.add(Map.entry(name, r.path("primaryMetric")));
+      String p = String.join(", ", params);
+      JsonNode m = r.path("primaryMetric");
+      out.add(new Row(name, method, p, m.path("score").asDouble(),
+          m.path("scoreError").asDouble(), m.path("scoreUnit").asText()));
       // JMH's @AuxCounters: a counter "bytes" of an ops/s benchmark is a rate in bytes/s
       for (var it = r.path("secondaryMetrics").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (!e.getKey().startsWith("·")) {
-          metrics.add(Map.entry(name + ":" + e.getKey(), e.getValue()));
+        String key = e.getKey();
+        if (key.startsWith("·") && !key.equals("·gc.alloc.rate.norm")) {
+          continue;
         }
-      }
-      for (Map.Entry<String, JsonNode> metric : metrics) {
-        JsonNode m = metric.getValue();
-        double score = m.path("score").asDouble();
-        double error = m.path("scoreError").asDouble();
-        noisy += error > Math.abs(score) ? 1 : 0;
-        rows++;
-        String unit = m.path("scoreUnit").asText();
-        if (metric.getKey().contains(":")) {
-          unit = unit.replace("ops", metric.getKey().substring(metric.getKey().indexOf(':') + 1));
-        }
-        lines.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", metric.getKey(),
-            String.join(", ", params), format(score), format(error), unit));
+        String label = key.equals("·gc.alloc.rate.norm") ? "allocated" : key;
+        String unit = e.getValue().path("scoreUnit").asText();
+        out.add(new Row(name + ":" + label, method, p, e.getValue().path("score").asDouble(),
+            e.getValue().path("scoreError").asDouble(), key.startsWith("·") ? unit
+            : unit.replace("ops", key)));
       }
     }
-    lines.add("");
-    lines.add(String.format(Locale.ROOT, "%d of %d rows have an error larger than the score.",
-        noisy, rows));
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, String.join("\n", lines) + "\n");
+    return out;
+  }
+
+  /** The row's speed over its limit's at the same parameters; "limit" or "" where none. */
+  private static String shareOfLimit(Row r, List<Row> rows) {
+    if (r.method().equals("limit")) {
+      return "limit";
+    }
+    String metric = r.name().contains(":") ? r.name().substring(r.name().indexOf(':')) : "";
+    if (metric.equals(":allocated")) {
+      return "";
+    }
+    String cls = r.name().substring(0, r.name().indexOf('.'));
+    for (Row l : rows) {
+      if (l.name().equals(cls + ".limit" + metric) && l.params().equals(r.params())) {
+        boolean time = r.unit().contains("/op");
+        double share = time ? l.score() / r.score() : r.score() / l.score();
+        return String.format(Locale.ROOT, "%.2f", share);
+      }
+    }
+    return "";
   }
 
   private static String format(double v) {
