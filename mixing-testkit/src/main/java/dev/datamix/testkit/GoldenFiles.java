@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Golden outputs: files committed under a module's {@code src/test/resources/golden/} that a test
@@ -22,6 +24,8 @@ import java.util.List;
 public final class GoldenFiles {
   /** The golden directory of the module whose tests run (the working directory). */
   public static final Path DIRECTORY = Path.of("src", "test", "resources", "golden");
+
+  private static final Pattern NUMBER = Pattern.compile("-?\\d[\\d,]*(\\.\\d+)?([eE]-?\\d+)?");
 
   private GoldenFiles() {}
 
@@ -47,6 +51,29 @@ public final class GoldenFiles {
     for (int i = 0; i < golden.size(); i++) {
       String where = "golden " + file + " line " + (i + 1);
       match(Json.parse(golden.get(i)), Json.parse(actual.get(i)), relative, where);
+    }
+  }
+
+  /**
+   * Asserts that the text {@code actual} matches the golden file {@code name} with its numbers
+   * within {@code relative} of the golden ones and everything else, the layout included, byte for
+   * byte: for printed losses, whose last digit follows the machine's float arithmetic (see
+   * {@link #compareJsonLines}).
+   */
+  public static void compareNumbersWithin(String name, String actual, double relative)
+      throws IOException {
+    Path file = regenerated(name, actual);
+    String golden = Files.readString(file, StandardCharsets.UTF_8);
+    String where = "golden " + file;
+    assertEquals(NUMBER.matcher(golden).replaceAll("#"), NUMBER.matcher(actual).replaceAll("#"),
+        where + ", numbers aside");
+    Matcher want = NUMBER.matcher(golden);
+    Matcher got = NUMBER.matcher(actual);
+    while (want.find() && got.find()) {
+      double w = Double.parseDouble(want.group().replace(",", ""));
+      double g = Double.parseDouble(got.group().replace(",", ""));
+      assertTrue(Math.abs(w - g) <= relative * Math.max(Math.abs(w), Math.abs(g)),
+          where + ": " + got.group() + " is not within " + relative + " of " + want.group());
     }
   }
 
