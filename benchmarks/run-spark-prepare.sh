@@ -17,6 +17,6 @@ done
 java -Dai.djl.offline=true $(cat mixing-spark/jvm-options.txt) -Xmx4g \
   -cp "mixing-spark/target/classes:$(cat mixing-spark/target/classpath.txt)" \
   dev.datamix.spark.PrepareThroughput --input "$input" --out docs/spark \
-  --command "benchmarks/run-spark-prepare.sh $*" "$@"
+  --command "benchmarks/run-spark-prepare.sh${*:+ $*}" "$@"
 mvn -q -B -ntp -pl benchmarks -am package -DskipTests
 java -cp benchmarks/target/benchmarks.jar dev.datamix.benchmarks.report.ScalingCurves spark docs/spark

@@ -53,11 +53,22 @@ final class LfrSelection {
   private static long[] histogram(BlockLossStore store, int blocks, int high) {
     int[] counts = new int[ThresholdSearch.BUCKETS];
     if (high < 0) {
-      for (int i = 0; i < blocks; i++) {
+      // two tables, even and odd blocks: equal means in a row (a store often holds few distinct
+      // values) would otherwise chain every increment on the one before it
+      int[] odd = new int[ThresholdSearch.BUCKETS];
+      int i = 0;
+      for (; i + 1 < blocks; i += 2) {
         float m = store.mean(i);
-        if (m == m) {
-          counts[ThresholdSearch.key(m) >>> 16]++;
-        }
+        float n = store.mean(i + 1);
+        counts[ThresholdSearch.key(m) >>> 16] += m == m ? 1 : 0;
+        odd[ThresholdSearch.key(n) >>> 16] += n == n ? 1 : 0;
+      }
+      if (i < blocks) {
+        float m = store.mean(i);
+        counts[ThresholdSearch.key(m) >>> 16] += m == m ? 1 : 0;
+      }
+      for (int b = 0; b < counts.length; b++) {
+        counts[b] += odd[b];
       }
     } else {
       for (int i = 0; i < blocks; i++) {
@@ -77,20 +88,25 @@ final class LfrSelection {
   /**
    * Fills {@code out} (exactly as long as the kept count) with the kept blocks in ascending
    * order: the unvisited, those above {@code threshold}, and the first {@code quota} at it. The
-   * keep test is written without a branch (half the blocks kept at random defeats a branch
-   * predictor), writing every block at the next free slot, while a slot is left beyond it.
+   * keep test is integer arithmetic on the order-preserving keys, without a branch (half the
+   * blocks kept at random defeats a branch predictor, and the JIT turns float comparisons back
+   * into branches): an unvisited block's NaN has a key above every float's. Every block is
+   * written at the next free slot while a slot is left beyond it.
    */
   private static void collect(BlockLossStore store, int blocks, int first, float threshold,
       long quota, int[] out) {
+    long limit = ThresholdSearch.key(threshold) & 0xFFFFFFFFL;
     int n = 0;
     int i = 0;
     int last = out.length - 1;
     for (; i < blocks && n < last; i++) {
-      float m = store.mean(i);
-      int tie = m == threshold && quota > 0 ? 1 : 0;
+      long key = ThresholdSearch.key(store.mean(i)) & 0xFFFFFFFFL;
+      int above = (int) ((limit - key) >>> 63);
+      long diff = limit ^ key;
+      int tie = (int) (((diff - 1) & -quota) >>> 63); // diff == 0 and quota > 0
       quota -= tie;
       out[n] = first + i;
-      n += (m > threshold || m != m ? 1 : 0) | tie;
+      n += above | tie;
     }
     for (; i < blocks; i++) {
       float m = store.mean(i);

@@ -132,14 +132,15 @@ public final class JmhMarkdown {
       // JMH's @AuxCounters: a counter "bytes" of an ops/s benchmark is a rate in bytes/s
       for (var it = r.path("secondaryMetrics").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        String key = e.getKey();
-        if (key.startsWith("·") && !key.equals("·gc.alloc.rate.norm")) {
-          continue;
+        String key = e.getKey().startsWith("·") ? e.getKey().substring(1) : e.getKey();
+        boolean profiler = key.startsWith("gc.");
+        if (profiler && !key.equals("gc.alloc.rate.norm")) {
+          continue; // of the gc profiler's rows, only the bytes allocated per op
         }
-        String label = key.equals("·gc.alloc.rate.norm") ? "allocated" : key;
+        String label = profiler ? "allocated" : key;
         String unit = e.getValue().path("scoreUnit").asText();
         out.add(new Row(name + ":" + label, method, p, e.getValue().path("score").asDouble(),
-            e.getValue().path("scoreError").asDouble(), key.startsWith("·") ? unit
+            e.getValue().path("scoreError").asDouble(), profiler ? unit
             : unit.replace("ops", key)));
       }
     }
