@@ -100,16 +100,50 @@ public final class ThresholdSearch {
     };
   }
 
-  /** Adds {@code value} to a histogram of {@link Counts#histogram}{@code (high)}. */
-  public static void count(long[] histogram, int high, float value) {
-    if (Float.isNaN(value)) {
-      return;
-    }
-    int key = key(value);
+  /** Floats by index: the values a histogram counts. */
+  @FunctionalInterface
+  public interface IndexedFloats {
+    /** The value at {@code i}; NaN for one that is not counted. */
+    float get(int i);
+  }
+
+  /**
+   * The {@link Counts#histogram} of {@code values[0, n)}: by the keys' high 16 bits ({@code high
+   * < 0}), or by the low 16 bits of those whose high bits are {@code high}; NaN not counted.
+   * Counted in {@code int}s (fewer than 2^31 values), half the cache of longs.
+   */
+  public static long[] histogram(IndexedFloats values, int n, int high) {
+    int[] counts = new int[BUCKETS];
     if (high < 0) {
-      histogram[key >>> 16]++;
-    } else if (key >>> 16 == high) {
-      histogram[key & 0xFFFF]++;
+      // two tables, even and odd values: equal values in a row (LFR's store often holds few
+      // distinct means) would otherwise chain every increment on the one before it
+      int[] odd = new int[BUCKETS];
+      int i = 0;
+      for (; i + 1 < n; i += 2) {
+        float a = values.get(i);
+        float b = values.get(i + 1);
+        counts[key(a) >>> 16] += a == a ? 1 : 0;
+        odd[key(b) >>> 16] += b == b ? 1 : 0;
+      }
+      if (i < n) {
+        float a = values.get(i);
+        counts[key(a) >>> 16] += a == a ? 1 : 0;
+      }
+      for (int b = 0; b < BUCKETS; b++) {
+        counts[b] += odd[b];
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        int key = key(values.get(i)); // NaN's key has high bits no float has
+        if (key >>> 16 == high) {
+          counts[key & 0xFFFF]++;
+        }
+      }
     }
+    long[] h = new long[BUCKETS];
+    for (int b = 0; b < BUCKETS; b++) {
+      h[b] = counts[b];
+    }
+    return h;
   }
 }

@@ -172,8 +172,13 @@ public final class LfrPolicy extends AbstractMixingPolicy {
    * The hard selection over one store of any kind (heap, direct or memory-mapped): the blocks
    * kept when the {@code drop} fraction of the lowest-loss visited blocks goes, unvisited blocks
    * kept. For the selection benchmark at 10^8 blocks.
+   *
+   * @throws IllegalArgumentException if {@code drop} is not in [0, 1]
    */
   public static int[] hardSelection(BlockLossStore store, double drop) {
+    if (!(drop >= 0 && drop <= 1)) {
+      throw new IllegalArgumentException("drop must be in [0, 1], got " + drop);
+    }
     return LfrSelection.hard(new LossShards(store), 0, drop);
   }
 

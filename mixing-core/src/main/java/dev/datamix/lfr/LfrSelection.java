@@ -28,7 +28,8 @@ final class LfrSelection {
     int first = Math.toIntExact(s.first(d));
     int blocks = Math.toIntExact(s.end(d) - first);
     BlockLossStore store = s.store(d);
-    Recording local = new Recording(high -> histogram(store, blocks, high));
+    Recording local = new Recording(
+        high -> ThresholdSearch.histogram(store::mean, blocks, high));
     ThresholdSearch.Threshold t = ThresholdSearch.kthLargest(s.sharded()
         ? ThresholdSearch.allReduced(s.collective(), local) : local,
         total -> Math.round(total * (1 - drop)));
@@ -43,46 +44,6 @@ final class LfrSelection {
         + Math.min(quota, tiedHere))];
     collect(store, blocks, first, t.value(), quota, out);
     return s.sharded() ? gather(s.collective(), out) : out;
-  }
-
-  /**
-   * {@link ThresholdSearch.Counts#histogram} of the store's visited means: by the keys' high 16
-   * bits ({@code high < 0}), or by the low 16 bits of those whose high bits are {@code high}.
-   * Counted in {@code int}s (a store holds fewer than 2^31 blocks), half the cache of longs.
-   */
-  private static long[] histogram(BlockLossStore store, int blocks, int high) {
-    int[] counts = new int[ThresholdSearch.BUCKETS];
-    if (high < 0) {
-      // two tables, even and odd blocks: equal means in a row (a store often holds few distinct
-      // values) would otherwise chain every increment on the one before it
-      int[] odd = new int[ThresholdSearch.BUCKETS];
-      int i = 0;
-      for (; i + 1 < blocks; i += 2) {
-        float m = store.mean(i);
-        float n = store.mean(i + 1);
-        counts[ThresholdSearch.key(m) >>> 16] += m == m ? 1 : 0;
-        odd[ThresholdSearch.key(n) >>> 16] += n == n ? 1 : 0;
-      }
-      if (i < blocks) {
-        float m = store.mean(i);
-        counts[ThresholdSearch.key(m) >>> 16] += m == m ? 1 : 0;
-      }
-      for (int b = 0; b < counts.length; b++) {
-        counts[b] += odd[b];
-      }
-    } else {
-      for (int i = 0; i < blocks; i++) {
-        int key = ThresholdSearch.key(store.mean(i)); // NaN's key has high bits no float has
-        if (key >>> 16 == high) {
-          counts[key & 0xFFFF]++;
-        }
-      }
-    }
-    long[] h = new long[counts.length];
-    for (int b = 0; b < h.length; b++) {
-      h[b] = counts[b];
-    }
-    return h;
   }
 
   /**
@@ -108,9 +69,9 @@ final class LfrSelection {
       out[n] = first + i;
       n += above | tie;
     }
-    for (; i < blocks; i++) {
-      float m = store.mean(i);
-      if (m != m || m > threshold || (m == threshold && quota-- > 0)) {
+    for (; i < blocks; i++) { // the last slot: the same test with a branch
+      long key = ThresholdSearch.key(store.mean(i)) & 0xFFFFFFFFL;
+      if (key > limit || (key == limit && quota-- > 0)) {
         out[n++] = first + i;
       }
     }

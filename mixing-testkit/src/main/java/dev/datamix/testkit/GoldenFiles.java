@@ -94,10 +94,11 @@ public final class GoldenFiles {
           where + ": " + g + " is not within " + relative + " of " + w);
     } else if (want.isObject() || want.isArray()) {
       assertEquals(want.getNodeType(), got.getNodeType(), where);
-      assertEquals(fieldNames(want), fieldNames(got), where + ": keys");
+      List<String> keys = fieldNames(want);
+      assertEquals(keys, fieldNames(got), where + ": keys");
       assertEquals(want.size(), got.size(), where + ": size");
       for (int i = 0; i < want.size(); i++) {
-        String key = want.isObject() ? fieldNames(want).get(i) : null;
+        String key = want.isObject() ? keys.get(i) : null;
         JsonNode w = key == null ? want.get(i) : want.get(key);
         JsonNode g = key == null ? got.get(i) : got.get(key);
         match(w, g, relative, where + (key == null ? "[" + i + "]" : "." + key));

@@ -3,6 +3,7 @@ package dev.datamix.lfr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datamix.mixture.Domain;
@@ -213,6 +214,12 @@ class LfrPolicyTest {
             "n=" + n + " drop=" + drop);
       }
     }
+    for (double bad : new double[] {-0.1, 1.5, Double.NaN}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> LfrPolicy.hardSelection(BlockLossStore.onHeap(4), bad));
+      assertTrue(e.getMessage().contains("drop") && e.getMessage().contains(String.valueOf(bad)),
+          e.getMessage());
+    }
   }
 
   @Test
@@ -233,13 +240,9 @@ class LfrPolicyTest {
       for (int k = 1; k <= n; k += Math.max(1, n / 13)) {
         long kk = k;
         dev.datamix.distributed.ThresholdSearch.Threshold t =
-            dev.datamix.distributed.ThresholdSearch.kthLargest(high -> {
-              long[] h = new long[dev.datamix.distributed.ThresholdSearch.BUCKETS];
-              for (float x : v) {
-                dev.datamix.distributed.ThresholdSearch.count(h, high, x);
-              }
-              return h;
-            }, total -> kk);
+            dev.datamix.distributed.ThresholdSearch.kthLargest(
+                high -> dev.datamix.distributed.ThresholdSearch.histogram(i -> v[i], n, high),
+                total -> kk);
         assertEquals(desc[k - 1], t.value(), 0f, "n=" + n + " k=" + k);
         long above = 0;
         for (float x : v) {
