@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.datamix.run.RunDirectory;
 import dev.datamix.state.Json;
 import dev.datamix.stats.MeanAndSpread;
+import dev.datamix.stats.PairedDifference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,6 +163,7 @@ public final class ShootoutReport {
       row.append(String.format(Locale.ROOT, " %+.1f%% |", 100 * (step.mean() / refStep - 1)));
       md.add(row.toString());
     }
+    paired(md, byLabel, reference, target);
     md.add("");
     md.add("## Overhead: median time per step (ms), from each run's `metrics.jsonl`");
     md.add("");
@@ -199,6 +201,46 @@ public final class ShootoutReport {
     md.add("");
     ShootoutPlots.write(out.resolve("plots"), byLabel, domains, target, md);
     Files.writeString(out.resolve("report.md"), String.join("\n", md) + "\n");
+  }
+
+  /**
+   * Each policy against the reference, seed by seed: the paired difference of its final mean,
+   * worst domain (each run's highest) and target, with 95% Student-t intervals over the seeds.
+   */
+  private static void paired(List<String> md, Map<String, List<JsonNode>> byLabel,
+      String reference, boolean target) {
+    List<JsonNode> ref = byLabel.get(reference);
+    if (ref == null || ref.size() < 2) {
+      return; // no interval from one seed
+    }
+    md.add("");
+    md.add("## Paired against " + reference + ": difference in bits per byte, 95% interval");
+    md.add("");
+    md.add("Seed by seed (the same seed draws the same initial model and evaluation sample), "
+        + "the mean difference and its Student-t interval over the seeds; negative is lower "
+        + "loss than " + reference + "; in bold where the interval excludes 0.");
+    md.add("");
+    List<String> figures = new ArrayList<>(List.of("meanBpb", "worst"));
+    if (target) {
+      figures.add("targetBpb");
+    }
+    md.add("| policy | Δ mean | Δ worst domain |" + (target ? " Δ target |" : "")
+        + " seeds |");
+    md.add("|---|---:|---:|" + (target ? "---:|" : "") + "---:|");
+    for (Map.Entry<String, List<JsonNode>> e : byLabel.entrySet()) {
+      if (e.getKey().equals(reference)) {
+        continue;
+      }
+      StringBuilder row = new StringBuilder("| ").append(e.getKey()).append(" |");
+      int n = 0;
+      for (String f : figures) {
+        PairedDifference d = ShootoutStatistics.paired(e.getValue(), ref, f);
+        row.append(' ').append(d == null ? "—" : (d.below() || d.above() ? "**" + d.plain(4)
+            + "**" : d.plain(4))).append(" |");
+        n = d == null ? n : d.n();
+      }
+      md.add(row.append(' ').append(n).append(" |").toString());
+    }
   }
 
   /** What the policies said they could not do, per run. */

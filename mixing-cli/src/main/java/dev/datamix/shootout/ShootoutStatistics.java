@@ -2,6 +2,7 @@ package dev.datamix.shootout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.datamix.stats.MeanAndSpread;
+import dev.datamix.stats.PairedDifference;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -109,5 +110,42 @@ final class ShootoutStatistics {
       }
     }
     return Double.NaN;
+  }
+
+  /**
+   * The paired difference {@code runs − reference} of a final figure over the seeds both ran
+   * (matched by each result's {@code seed}); {@code worst} pairs each run's highest domain loss.
+   * Null when fewer than one seed is shared or a value is missing.
+   */
+  static PairedDifference paired(List<JsonNode> runs, List<JsonNode> reference, String figure) {
+    List<Double> a = new java.util.ArrayList<>();
+    List<Double> b = new java.util.ArrayList<>();
+    for (JsonNode r : runs) {
+      for (JsonNode q : reference) {
+        if (r.path("seed").asLong() == q.path("seed").asLong()) {
+          double x = figure(r, figure);
+          double y = figure(q, figure);
+          if (Double.isFinite(x) && Double.isFinite(y)) {
+            a.add(x);
+            b.add(y);
+          }
+        }
+      }
+    }
+    return a.isEmpty() ? null : PairedDifference.of(
+        a.stream().mapToDouble(Double::doubleValue).toArray(),
+        b.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  private static double figure(JsonNode result, String figure) {
+    JsonNode f = finalScores(result);
+    if (!figure.equals("worst")) {
+      return f.path(figure).asDouble(Double.NaN);
+    }
+    double w = Double.NaN;
+    for (JsonNode b : f.path("bpb")) {
+      w = Double.isNaN(w) ? b.asDouble() : Math.max(w, b.asDouble());
+    }
+    return w;
   }
 }

@@ -46,6 +46,23 @@ class ShootoutStatisticsTest {
   }
 
   @Test
+  void pairedDifferencesMatchSeedsAndTakeEachRunsWorstDomain() {
+    // reference seeds in another order; the policy's seed 3 has no partner and is left out
+    List<JsonNode> ref = List.of(result("r", 2, true, 2.0, 3.0, 0.01),
+        result("r", 1, true, 1.0, 2.0, 0.01));
+    List<JsonNode> runs = List.of(result("p", 1, false, 0.9, 1.7, 0.01),
+        result("p", 2, false, 1.9, 3.1, 0.01), result("p", 3, false, 9, 9, 0.01));
+    dev.datamix.stats.PairedDifference mean = ShootoutStatistics.paired(runs, ref, "meanBpb");
+    assertEquals(2, mean.n());
+    assertEquals(((1.3 - 1.5) + (2.5 - 2.5)) / 2, mean.mean(), 1e-12); // -0.2 and 0.0
+    assertEquals(12.706 * Math.sqrt(0.02) / Math.sqrt(2), mean.halfWidth(), 1e-9);
+    dev.datamix.stats.PairedDifference worst = ShootoutStatistics.paired(runs, ref, "worst");
+    assertEquals(((1.7 - 2.0) + (3.1 - 3.0)) / 2, worst.mean(), 1e-12); // b is worst each time
+    assertEquals(null, ShootoutStatistics.paired(runs, ref, "targetBpb")); // no target figure
+    assertEquals(null, ShootoutStatistics.paired(runs.subList(2, 3), ref, "meanBpb"));
+  }
+
+  @Test
   void worstDomainIsTheHighestMeanWithItsOwnMean() {
     // per seed the worst domains are b (3.0) and a (2.6): the mean of those, 2.8, is no domain's
     List<JsonNode> runs = List.of(result("p", 1, false, 1.0, 3.0, 0.01, 4, 2, 1),
