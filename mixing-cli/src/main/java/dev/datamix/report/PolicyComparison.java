@@ -145,20 +145,13 @@ final class PolicyComparison {
 
   /** The paired difference of final means over the seeds both groups ran, or null. */
   static PairedDifference paired(Group g, Group base) {
-    double[] a = finals(g, "mean");
-    double[] b = finals(base, "mean");
-    List<double[]> pairs = new ArrayList<>();
-    for (int i = 0; i < g.seeds().size(); i++) {
-      int j = base.seeds().indexOf(g.seeds().get(i));
-      if (g.seeds().get(i) >= 0 && j >= 0 && Double.isFinite(a[i]) && Double.isFinite(b[j])) {
-        pairs.add(new double[] {a[i], b[j]});
-      }
+    long[] seeds = g.seeds().stream().mapToLong(Long::longValue).toArray();
+    double[] mean = finals(g, "mean");
+    for (int i = 0; i < seeds.length; i++) {
+      mean[i] = seeds[i] >= 0 ? mean[i] : Double.NaN; // a run without a seed pairs with none
     }
-    if (pairs.isEmpty()) {
-      return null;
-    }
-    return PairedDifference.of(pairs.stream().mapToDouble(p -> p[0]).toArray(),
-        pairs.stream().mapToDouble(p -> p[1]).toArray());
+    return PairedDifference.bySeed(seeds, mean,
+        base.seeds().stream().mapToLong(Long::longValue).toArray(), finals(base, "mean"));
   }
 
   /** {x = mean tokens, mean, sd} of a curve field over the group's runs, point by point. */

@@ -118,23 +118,16 @@ final class ShootoutStatistics {
    * Null when fewer than one seed is shared or a value is missing.
    */
   static PairedDifference paired(List<JsonNode> runs, List<JsonNode> reference, String figure) {
-    List<Double> a = new java.util.ArrayList<>();
-    List<Double> b = new java.util.ArrayList<>();
-    for (JsonNode r : runs) {
-      for (JsonNode q : reference) {
-        if (r.path("seed").asLong() == q.path("seed").asLong()) {
-          double x = figure(r, figure);
-          double y = figure(q, figure);
-          if (Double.isFinite(x) && Double.isFinite(y)) {
-            a.add(x);
-            b.add(y);
-          }
-        }
-      }
-    }
-    return a.isEmpty() ? null : PairedDifference.of(
-        a.stream().mapToDouble(Double::doubleValue).toArray(),
-        b.stream().mapToDouble(Double::doubleValue).toArray());
+    return PairedDifference.bySeed(seeds(runs), figures(runs, figure), seeds(reference),
+        figures(reference, figure));
+  }
+
+  private static long[] seeds(List<JsonNode> runs) {
+    return runs.stream().mapToLong(r -> r.path("seed").asLong()).toArray();
+  }
+
+  private static double[] figures(List<JsonNode> runs, String figure) {
+    return runs.stream().mapToDouble(r -> figure(r, figure)).toArray();
   }
 
   private static double figure(JsonNode result, String figure) {

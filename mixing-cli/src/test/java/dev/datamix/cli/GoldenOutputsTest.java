@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Behaviour stays identical through restructuring: outputs committed before the code moved
  * ({@code src/test/resources/golden/}) must be reproduced, timings aside: the listing byte for
  * byte, the run's metrics with every draw, key and integer exact and its floats within 10^-5 of
- * the golden ones, since they follow the machine's float arithmetic (see {@link GoldenFiles}). The quick-start's golden is tested in the examples, and the quick
- * shoot-out's by {@code .ci/run}.
+ * the golden ones, since they follow the machine's float arithmetic (see {@link GoldenFiles}).
+ * The quick-start's golden is tested in the examples, and the quick shoot-out's by {@code
+ * .ci/run}.
  */
 class GoldenOutputsTest {
   @TempDir Path tmp;

@@ -322,13 +322,14 @@ final class DomainOrders {
    * the snapshot lacks starts afresh, and a domain that has grown keeps its epoch in progress
    * with the appended blocks as a new segment (see the class comment).
    *
+   * @param current for each saved domain, its index among this sampler's domains, or -1
    * @throws IncompatibleStateException naming the domain if the snapshot has a domain that is
    *     gone, or one that now has fewer blocks
    */
-  void restoreRemapped(StateReader r, List<String> savedNames) {
+  void restoreRemapped(StateReader r, List<String> savedNames, int[] current) {
     SavedOrder[] saved = SavedOrder.read(r, savedNames);
     for (int i = 0; i < saved.length; i++) {
-      int d = names.indexOf(savedNames.get(i));
+      int d = current[i];
       if (d < 0) {
         throw new IncompatibleStateException("the run's domain '" + savedNames.get(i)
             + "' is not in the corpus any more; domains: " + names + " (a resumed run may gain "

@@ -390,20 +390,20 @@ public final class MixtureSampler {
     StateReader r = saved.reader();
     DomainOrders scratch = new DomainOrders(domains, names, options.seed(), capBlocks);
     if (grown) {
-      scratch.restoreRemapped(r, saved.names());
+      scratch.restoreRemapped(r, saved.names(), saved.current());
     } else {
       scratch.restore(r);
     }
     // everything read and checked: now change this sampler
     if (grown) {
-      orders.restoreRemapped(r, saved.names());
+      orders.restoreRemapped(r, saved.names(), saved.current());
     } else {
       orders.restore(r);
     }
     requestedBlocks.restore(saved.requestedUnits());
     exhaustedCount = 0;
     for (int d = 0; d < names.size(); d++) {
-      exhausted[d] = saved.exhausted()[d] && (!grown || orders.served(d) >= capBlocks[d]);
+      exhausted[d] = saved.exhausted()[d] && (!grown || orders.overCap(d));
       exhaustedCount += exhausted[d] ? 1 : 0;
     }
     step = saved.step();

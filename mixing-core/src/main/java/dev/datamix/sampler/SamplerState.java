@@ -7,7 +7,9 @@ import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
 import dev.datamix.state.StateReader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON layout of a {@link MixtureSampler} snapshot: written in one place, and read and
@@ -15,12 +17,14 @@ import java.util.List;
  *
  * @param reader the snapshot, for {@link DomainOrders} to read its own fields
  * @param names the saved domain names, in saved order
+ * @param current for each saved domain, its index in the restoring sampler's domains, or -1
  * @param requestedUnits the requested-block counters, in the restoring sampler's domain order
  * @param exhausted saved exhaustion, in the restoring sampler's domain order
  * @param step the step of the last draw call
  * @param drawsInStep draws made for that step
  */
-record SamplerState(StateReader reader, List<String> names, long[] requestedUnits,
+record SamplerState(StateReader reader, List<String> names, int[] current,
+    long[] requestedUnits,
     boolean[] exhausted, long step, long drawsInStep) {
 
   static ObjectNode write(List<String> names, SamplerOptions options, long step,
@@ -82,9 +86,13 @@ record SamplerState(StateReader reader, List<String> names, long[] requestedUnit
     }
     long[] units = state.has("requestedUnits") ? r.getLongs("requestedUnits", savedNames.size())
         : new long[savedNames.size()]; // written before requests were counted
+    Map<String, Integer> index = new HashMap<>(); // names.indexOf per domain would be O(K²)
+    for (int d = 0; d < names.size(); d++) {
+      index.put(names.get(d), d);
+    }
     boolean[] exhausted = new boolean[names.size()];
     for (JsonNode e : r.field("exhausted")) {
-      int d = names.indexOf(e.asText());
+      int d = index.getOrDefault(e.asText(), -1);
       if (d < 0 && !grown) {
         throw new IncompatibleStateException(
             "state field 'sampler.exhausted' names unknown domain " + e);
@@ -93,14 +101,15 @@ record SamplerState(StateReader reader, List<String> names, long[] requestedUnit
         exhausted[d] = true;
       }
     }
+    int[] current = new int[savedNames.size()];
     long[] mapped = new long[names.size()];
     for (int i = 0; i < savedNames.size(); i++) {
-      int d = names.indexOf(savedNames.get(i));
-      if (d >= 0) {
-        mapped[d] = units[i];
+      current[i] = index.getOrDefault(savedNames.get(i), -1);
+      if (current[i] >= 0) {
+        mapped[current[i]] = units[i];
       }
     }
-    return new SamplerState(r, savedNames, mapped, exhausted, r.getLong("step"),
+    return new SamplerState(r, savedNames, current, mapped, exhausted, r.getLong("step"),
         r.getLong("drawsInStep"));
   }
 }

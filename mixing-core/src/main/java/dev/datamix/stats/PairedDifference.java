@@ -42,6 +42,36 @@ public record PairedDifference(double mean, double sd, int n, double halfWidth) 
     return new PairedDifference(ms.mean(), ms.sd(), n, half);
   }
 
+  /**
+   * The difference of values matched by seed: {@code a[i]} pairs with the {@code b[j]} of the
+   * first {@code j} whose seed equals {@code seedsA[i]}; a seed without a partner, or a pair with
+   * a non-finite value, is left out.
+   *
+   * @return the difference over the pairs left, or null if none is
+   * @throws IllegalArgumentException if a side's seeds and values differ in length
+   */
+  public static PairedDifference bySeed(long[] seedsA, double[] a, long[] seedsB, double[] b) {
+    if (seedsA.length != a.length || seedsB.length != b.length) {
+      throw new IllegalArgumentException("each side needs one seed per value, got "
+          + seedsA.length + " seeds for " + a.length + " values and " + seedsB.length
+          + " for " + b.length);
+    }
+    double[] x = new double[a.length];
+    double[] y = new double[a.length];
+    int n = 0;
+    for (int i = 0; i < a.length; i++) {
+      int j = 0;
+      while (j < seedsB.length && seedsB[j] != seedsA[i]) {
+        j++;
+      }
+      if (j < seedsB.length && Double.isFinite(a[i]) && Double.isFinite(b[j])) {
+        x[n] = a[i];
+        y[n++] = b[j];
+      }
+    }
+    return n == 0 ? null : of(java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n));
+  }
+
   /** The 0.975 quantile of Student's t with {@code df} degrees of freedom. */
   static double t975(int df) {
     if (df < 1) {

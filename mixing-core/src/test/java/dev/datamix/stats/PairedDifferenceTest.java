@@ -34,6 +34,22 @@ class PairedDifferenceTest {
   }
 
   @Test
+  void valuesArePairedBySeedAndUnpairedOrNonFiniteOnesLeftOut() {
+    // a: seeds 3, 1, 2, 9; b: seeds 1, 2, 3 in another order; seed 9 has no partner, seed 2 a NaN
+    PairedDifference d = PairedDifference.bySeed(new long[] {3, 1, 2, 9},
+        new double[] {3.0, 1.5, 2.0, 7.0}, new long[] {1, 2, 3},
+        new double[] {1.0, Double.NaN, 3.5});
+    assertEquals(2, d.n());
+    assertEquals(((3.0 - 3.5) + (1.5 - 1.0)) / 2, d.mean(), 1e-12);
+    assertEquals(null, PairedDifference.bySeed(new long[] {9}, new double[] {1},
+        new long[] {1}, new double[] {1}));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PairedDifference.bySeed(new long[] {1, 2}, new double[] {1}, new long[] {1},
+            new double[] {1}));
+    assertTrue(e.getMessage().contains("2 seeds for 1 values"), e.getMessage());
+  }
+
+  @Test
   void quantilesBeyondTheTableAreCloseToTheNormal() {
     assertEquals(2.042, PairedDifference.t975(30), 1e-12);
     assertEquals(2.021, PairedDifference.t975(40), 2e-3);

@@ -70,10 +70,8 @@ public final class GoldenFiles {
     Matcher want = NUMBER.matcher(golden);
     Matcher got = NUMBER.matcher(actual);
     while (want.find() && got.find()) {
-      double w = Double.parseDouble(want.group().replace(",", ""));
-      double g = Double.parseDouble(got.group().replace(",", ""));
-      assertTrue(Math.abs(w - g) <= relative * Math.max(Math.abs(w), Math.abs(g)),
-          where + ": " + got.group() + " is not within " + relative + " of " + want.group());
+      assertWithin(Double.parseDouble(want.group().replace(",", "")),
+          Double.parseDouble(got.group().replace(",", "")), relative, where);
     }
   }
 
@@ -87,11 +85,7 @@ public final class GoldenFiles {
 
   private static void match(JsonNode want, JsonNode got, double relative, String where) {
     if (want.isFloatingPointNumber() && got.isNumber()) {
-      double w = want.doubleValue();
-      double g = got.doubleValue();
-      double scale = Math.max(Math.abs(w), Math.abs(g));
-      assertTrue(w == g || Math.abs(w - g) <= relative * scale,
-          where + ": " + g + " is not within " + relative + " of " + w);
+      assertWithin(want.doubleValue(), got.doubleValue(), relative, where);
     } else if (want.isObject() || want.isArray()) {
       assertEquals(want.getNodeType(), got.getNodeType(), where);
       List<String> keys = fieldNames(want);
@@ -106,6 +100,13 @@ public final class GoldenFiles {
     } else {
       assertEquals(want, got, where);
     }
+  }
+
+  /** {@code got} within {@code relative} of {@code want}, relative to the larger of the two. */
+  private static void assertWithin(double want, double got, double relative, String where) {
+    assertTrue(want == got
+        || Math.abs(want - got) <= relative * Math.max(Math.abs(want), Math.abs(got)),
+        where + ": " + got + " is not within " + relative + " of " + want);
   }
 
   private static List<String> fieldNames(JsonNode node) {
