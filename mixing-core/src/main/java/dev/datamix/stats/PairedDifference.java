@@ -51,10 +51,13 @@ public record PairedDifference(double mean, double sd, int n, double halfWidth) 
    * @throws IllegalArgumentException if a side's seeds and values differ in length
    */
   public static PairedDifference bySeed(long[] seedsA, double[] a, long[] seedsB, double[] b) {
-    if (seedsA.length != a.length || seedsB.length != b.length) {
-      throw new IllegalArgumentException("each side needs one seed per value, got "
-          + seedsA.length + " seeds for " + a.length + " values and " + seedsB.length
-          + " for " + b.length);
+    if (seedsA.length != a.length) {
+      throw new IllegalArgumentException("seedsA and a must have one seed per value, got "
+          + seedsA.length + " seeds and " + a.length + " values");
+    }
+    if (seedsB.length != b.length) {
+      throw new IllegalArgumentException("seedsB and b must have one seed per value, got "
+          + seedsB.length + " seeds and " + b.length + " values");
     }
     double[] x = new double[a.length];
     double[] y = new double[a.length];

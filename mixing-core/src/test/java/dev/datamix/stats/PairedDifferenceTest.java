@@ -46,7 +46,12 @@ class PairedDifferenceTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PairedDifference.bySeed(new long[] {1, 2}, new double[] {1}, new long[] {1},
             new double[] {1}));
-    assertTrue(e.getMessage().contains("2 seeds for 1 values"), e.getMessage());
+    assertTrue(e.getMessage().contains("seedsA and a") && e.getMessage().contains("2 seeds and 1"),
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> PairedDifference.bySeed(
+        new long[] {1}, new double[] {1}, new long[] {1}, new double[] {1, 2}));
+    assertTrue(e.getMessage().contains("seedsB and b") && e.getMessage().contains("1 seeds and 2"),
+        e.getMessage());
   }
 
   @Test
