@@ -42,7 +42,7 @@ public class SamplerBenchmark {
   @Param({"2", "16", "256", "4096", "65536", "1048576"})
   public int domains;
 
-  @Param({"RANDOM", "EXACT"})
+  @Param({"RANDOM", "EXACT", "GROUPED"})
   public SamplerOptions.Allocation allocation;
 
   private MixtureSampler sampler;

@@ -10,7 +10,8 @@ package dev.datamix.random;
  * There is no global or hidden generator state anywhere in the library.
  */
 public final class Seeds {
-  private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+  /** The golden-ratio increment of SplitMix64, which spaces the keys of successive draws. */
+  public static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
   private static final double DOUBLE_UNIT = 0x1.0p-53;
 
   private Seeds() {}

@@ -33,15 +33,29 @@ final class AliasTable {
 
   /** Refills the table for {@code weights}, of this table's length. */
   void rebuild(double[] weights) {
-    int k = weights.length;
     double sum = 0;
     for (double w : weights) {
       sum += w;
     }
+    if (!(sum > 0)) {
+      firstPositive(weights, 0, weights.length); // throws, naming the cause
+    }
+    fill(weights, 0, weights.length, sum, packed, 0, scaled, work);
+  }
+
+  /**
+   * Vose's construction for the {@code n} columns of {@code weights} from {@code from}, whose sum
+   * is {@code sum > 0}, into {@code packed[at + from .. at + from + n)}, each alias relative to
+   * {@code from}; {@code scaled} and {@code work} are scratch of at least {@code n} entries. The
+   * one construction of both the flat table and {@link GroupedAliasTable}'s groups.
+   */
+  static void fill(double[] weights, int from, int n, double sum, long[] packed, int at,
+      double[] scaled, int[] work) {
+    int out = at + from;
     int ns = 0; // small: work[0 .. ns)
-    int top = k; // large: work[top .. k), its last pushed at work[top]
-    for (int i = 0; i < k; i++) {
-      double x = weights[i] * k / sum;
+    int top = n; // large: work[top .. n), its last pushed at work[top]
+    for (int i = 0; i < n; i++) {
+      double x = weights[from + i] * n / sum;
       scaled[i] = x;
       if (x < 1.0) {
         work[ns++] = i;
@@ -49,10 +63,10 @@ final class AliasTable {
         work[--top] = i;
       }
     }
-    while (ns > 0 && top < k) {
+    while (ns > 0 && top < n) {
       int s = work[--ns];
       int l = work[top++];
-      set(s, scaled[s], l);
+      packed[out + s] = pack(scaled[s], l);
       double rest = (scaled[l] + scaled[s]) - 1.0;
       scaled[l] = rest;
       if (rest < 1.0) {
@@ -63,33 +77,40 @@ final class AliasTable {
     }
     // What is left is 1 up to rounding: keep it. A zero-weight column never lands here with
     // probability above rounding, because zero weights start in the small stack and are paired.
-    while (top < k) {
+    while (top < n) {
       int l = work[top++];
-      set(l, 1.0, l);
+      packed[out + l] = pack(1.0, l);
     }
     int first = -1;
     while (ns > 0) {
       int s = work[--ns];
-      if (weights[s] > 0) {
-        set(s, 1.0, s);
+      if (weights[from + s] > 0) {
+        packed[out + s] = pack(1.0, s);
       } else {
-        first = first >= 0 ? first : firstPositive(weights);
-        set(s, 0.0, first);
+        first = first >= 0 ? first : firstPositive(weights, from, n);
+        packed[out + s] = pack(0.0, first);
       }
     }
   }
 
-  private void set(int column, double keepProbability, int alias) {
-    packed[column] = (long) Math.ceil(keepProbability * COIN) << 31 | alias; // 33 + 31 bits
+  /** A column: its keep threshold over the coin's 32 bits, then its alias (33 + 31 bits). */
+  private static long pack(double keepProbability, int alias) {
+    return (long) Math.ceil(keepProbability * COIN) << 31 | alias;
   }
 
-  private static int firstPositive(double[] w) {
-    for (int i = 0; i < w.length; i++) {
-      if (w[i] > 0) {
+  /** Index of the first positive of the {@code n} weights from {@code from}, relative to it. */
+  private static int firstPositive(double[] w, int from, int n) {
+    for (int i = 0; i < n; i++) {
+      if (w[from + i] > 0) {
         return i;
       }
     }
     throw new IllegalArgumentException("weights must have a positive sum");
+  }
+
+  /** A column's keep threshold as the 32-bit coin applies it, as a probability. */
+  static double keepOf(long entry) {
+    return (entry >>> 31) / COIN;
   }
 
   /** A draw from 64 random bits: the high 32 pick a column, the low 32 toss its coin. */
@@ -105,7 +126,7 @@ final class AliasTable {
 
   /** Probability that column {@code c} keeps its own index, as the 32-bit coin applies it. */
   double keep(int c) {
-    return (packed[c] >>> 31) / COIN;
+    return keepOf(packed[c]);
   }
 
   /** The index column {@code c} yields when it does not keep its own. */

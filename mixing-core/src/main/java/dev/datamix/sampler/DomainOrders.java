@@ -6,6 +6,7 @@ import dev.datamix.random.Seeds;
 import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.Json;
 import dev.datamix.state.StateReader;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -119,6 +120,15 @@ final class DomainOrders {
   }
 
   /** Blocks served by domain {@code d}. */
+  /** The first {@code limit} domains' served blocks, for messages: {@code [a=3, b=0]}. */
+  String servedSummary(List<String> names, int limit) {
+    List<String> parts = new ArrayList<>();
+    for (int d = 0; d < names.size() && d < limit; d++) {
+      parts.add(names.get(d) + "=" + served(d));
+    }
+    return parts.toString();
+  }
+
   long served(int d) {
     return caps[d] - hot[PAD + d * STRIDE + LEFT];
   }

@@ -8,7 +8,6 @@ import dev.datamix.random.Seeds;
 import dev.datamix.state.IncompatibleStateException;
 import dev.datamix.state.StateReader;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +20,9 @@ import java.util.List;
  *       random stream (the resume bug of Megatron-LM issue 457 and of {@code interleave_datasets}).
  *       With {@link SamplerOptions.Allocation#EXACT}, each draw call's counts follow the mixture
  *       exactly instead (floors, then the remainders' seats by keyed systematic sampling, keyed by
- *       {@code (seed, t, first draw of the call)}).
+ *       {@code (seed, t, first draw of the call)}). With {@link SamplerOptions.Allocation#GROUPED},
+ *       keyed draws from a table over groups of domains that a change of few weights ({@link
+ *       LiveWeights}) rebuilds only where they changed.
  *   <li><b>Block</b> inside the domain: without replacement within a domain-epoch, following a
  *       keyed permutation of the domain's {@link BlockSelection} derived from {@code (seed,
  *       domain, epoch)}; O(1) memory per domain whatever its size.
@@ -52,18 +53,17 @@ public final class MixtureSampler {
   private final DomainOrders orders;
   private final boolean[] exhausted;
   private int exhaustedCount;
-  private final RequestedBlocks requestedBlocks;
+  private final WeightsInForce weights; // flat or grouped
+  private final FlatWeights flat; // RANDOM and EXACT
+  private final GroupedWeights grouped; // GROUPED
   private long step = -1;
   private long drawsInStep;
 
   // Derived caches, rebuilt on demand.
-  private Mixture requested;
-  private Mixture effective;
-  private AliasTable alias;
   private ExactAllocation exact;
-  private List<String> checkedNames; // the names list of a mixture already found equal to ours
-  private double[] effectiveWeights; // reused: a weight change allocates nothing
-  private int weightsVersion; // advanced whenever effectiveWeights changes
+  private Mixture groupedEffective; // GROUPED: effectiveMixture(), at groupedEffectiveVersion
+  private int groupedEffectiveVersion = -1;
+  private int weightsVersion; // advanced whenever the effective weights change
   private final int[] chunkDomains = new int[256]; // a RANDOM call's domains, a chunk at a time
   private long touched; // keeps DomainOrders#touch's reads
 
@@ -94,7 +94,11 @@ public final class MixtureSampler {
     }
     orders = new DomainOrders(this.domains, names, options.seed(), capBlocks);
     exhausted = new boolean[k];
-    requestedBlocks = new RequestedBlocks(k);
+    boolean isGrouped = options.allocation() == SamplerOptions.Allocation.GROUPED;
+    flat = isGrouped ? null : new FlatWeights(names, exhausted, () -> "(maxRepetitionRatio "
+        + options.maxRepetitionRatio() + "); served blocks: " + orders.servedSummary(names, 16));
+    grouped = isGrouped ? new GroupedWeights(names, exhausted) : null;
+    weights = isGrouped ? grouped : flat;
   }
 
   /** The domains, in order. */
@@ -143,6 +147,49 @@ public final class MixtureSampler {
    */
   public void drawSlice(long step, Mixture mixture, BlockSelector selector, int count, int from,
       int to, BlockBatch out) {
+    check(step, count, from, to);
+    if (grouped != null) {
+      weightsVersion += grouped.use(mixture) ? 1 : 0;
+    } else {
+      weightsVersion += flat.use(mixture) ? 1 : 0;
+    }
+    drawChecked(step, selector, count, from, to, out);
+    out.mixture(effectiveMixture());
+  }
+
+  /**
+   * Draws {@code count} references for {@code step} from live weights: under {@link
+   * SamplerOptions.Allocation#GROUPED}, only the weights changed since the last call are read
+   * and only their groups rebuilt; under the other allocations the weights are normalised into a
+   * {@link Mixture} when they have changed (O(K)). The batch carries no mixture (null) under
+   * {@code GROUPED}: copying K weights per step is the cost this path avoids ({@link
+   * #effectiveMixture()} makes one on demand).
+   *
+   * @see #drawSlice(long, Mixture, BlockSelector, int, int, int, BlockBatch)
+   */
+  public void drawSlice(long step, LiveWeights weights, BlockSelector selector, int count,
+      int from, int to, BlockBatch out) {
+    if (grouped == null) {
+      drawSlice(step, weights.toMixture(), selector, count, from, to, out);
+      return;
+    }
+    check(step, count, from, to);
+    weightsVersion += grouped.use(weights) ? 1 : 0;
+    drawChecked(step, selector, count, from, to, out);
+    out.mixture(null);
+  }
+
+  /**
+   * Draws a whole call from live weights.
+   *
+   * @see #drawSlice(long, LiveWeights, BlockSelector, int, int, int, BlockBatch)
+   */
+  public void draw(long step, LiveWeights weights, BlockSelector selector, int count,
+      BlockBatch out) {
+    drawSlice(step, weights, selector, count, 0, count, out);
+  }
+
+  private void check(long step, int count, int from, int to) {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, got " + count);
     }
@@ -157,21 +204,25 @@ public final class MixtureSampler {
     if (step < 0) {
       throw new IllegalArgumentException("step must be >= 0, got " + step);
     }
-    useMixture(mixture);
+  }
+
+  private void drawChecked(long step, BlockSelector selector, int count, int from, int to,
+      BlockBatch out) {
     if (step != this.step) {
       this.step = step;
       drawsInStep = 0;
     }
     orders.beginCall();
-    requestedBlocks.drew(count);
+    weights.drew(count);
     out.reset(step, to - from);
     if (options.allocation() == SamplerOptions.Allocation.EXACT) {
       drawExact(step, selector, count, from, to, out);
     } else {
       drawRandom(step, selector, count, from, to, out);
     }
-    out.mixture(effective);
   }
+
+
 
   /**
    * {@link SamplerOptions.Allocation#RANDOM}: draw {@code j} of the step takes the alias draw of
@@ -186,15 +237,13 @@ public final class MixtureSampler {
     for (int done = 0; done < count; done += ds.length) {
       int n = Math.min(ds.length, count - done);
       long first = drawsInStep;
-      for (int i = 0; i < n; i++) {
-        ds[i] = alias.sample(Seeds.mix64(stepKey + (first + i) * 0x9E3779B97F4A7C15L));
-      }
+      weights.sampleRun(stepKey, first, n, ds);
       touched += orders.touch(ds, n);
       int version = weightsVersion;
       for (int i = 0; i < n; i++) {
         long j = drawsInStep++;
         int d = weightsVersion == version ? ds[i]
-            : alias.sample(Seeds.mix64(stepKey + j * 0x9E3779B97F4A7C15L));
+            : weights.sample(Seeds.mix64(stepKey + j * 0x9E3779B97F4A7C15L));
         int at = done + i;
         emit(d, selector, step, at >= from && at < to, out);
       }
@@ -216,72 +265,13 @@ public final class MixtureSampler {
       int n = count - done;
       long key = Seeds.hash(options.seed(), STREAM_EXACT, step, drawsInStep);
       int version = weightsVersion;
-      int[] seq = exact.domains(effectiveWeights, n, key);
+      int[] seq = exact.domains(flat.weights(), n, key);
       // a cap reached mid-call rebuilds the weights: apportion the rest again
       for (int i = 0; i < n && weightsVersion == version; i++) {
         drawsInStep++;
         emit(seq[i], selector, step, done >= from && done < to, out);
         done++;
       }
-    }
-  }
-
-  private void useMixture(Mixture mixture) {
-    if (mixture == requested) {
-      return;
-    }
-    if (mixture.names() != checkedNames) {
-      if (!mixture.names().equals(names)) {
-        throw new IllegalArgumentException(
-            "mixture domains must equal the sampler's: expected " + names + ", got "
-                + mixture.names());
-      }
-      checkedNames = mixture.names();
-    }
-    requestedBlocks.use(mixture);
-    boolean same = requested != null && sameWeights(mixture, requested);
-    requested = mixture;
-    if (!same) {
-      rebuildAlias();
-    }
-  }
-
-  /** Equal weights, for two mixtures whose names are already known to be the sampler's. */
-  private static boolean sameWeights(Mixture a, Mixture b) {
-    for (int d = a.size() - 1; d >= 0; d--) {
-      if (Double.doubleToLongBits(a.weight(d)) != Double.doubleToLongBits(b.weight(d))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void rebuildAlias() {
-    if (effectiveWeights == null) {
-      effectiveWeights = new double[names.size()];
-    }
-    double[] w = effectiveWeights;
-    boolean any = false;
-    boolean changed = false;
-    for (int d = 0; d < w.length; d++) {
-      w[d] = requested.weight(d);
-      if (exhausted[d] && w[d] > 0) {
-        w[d] = 0;
-        changed = true;
-      }
-      any |= w[d] > 0;
-    }
-    if (!any) {
-      throw new IllegalStateException("every domain with positive weight in " + requested
-          + " is exhausted (maxRepetitionRatio " + options.maxRepetitionRatio()
-          + "); served blocks: " + servedSummary());
-    }
-    effective = changed ? Mixture.normalise(names, w) : requested;
-    weightsVersion++;
-    if (alias == null) {
-      alias = new AliasTable(w);
-    } else {
-      alias.rebuild(w); // in place: a weight change allocates no table
     }
   }
 
@@ -298,14 +288,26 @@ public final class MixtureSampler {
           "domain '%s' reached its repetition cap (%.3g epochs of %d blocks = %d served) at "
               + "step %d; its weight %.4f goes to the other domains", names.get(d),
           options.capOf(names.get(d)), domains.get(d).blocks(), orders.served(d), step,
-          requested.weight(d)));
-      rebuildAlias();
+          weights.requestedShare(d)));
+      weights.exhaust(d);
+      weightsVersion++;
     }
   }
 
-  /** The mixture the last draw used after removing exhausted domains, or null before any draw. */
+  /**
+   * The mixture the last draw used after removing exhausted domains, or null before any draw.
+   * Under {@link SamplerOptions.Allocation#GROUPED} it is made from the K weights when asked for
+   * after a change (O(K)).
+   */
   public Mixture effectiveMixture() {
-    return effective;
+    if (grouped == null || step < 0) {
+      return grouped == null ? flat.effective() : null;
+    }
+    if (groupedEffectiveVersion != weightsVersion) {
+      groupedEffective = grouped.effective();
+      groupedEffectiveVersion = weightsVersion;
+    }
+    return groupedEffective;
   }
 
   /** Blocks served so far by domain {@code d}. */
@@ -324,7 +326,7 @@ public final class MixtureSampler {
    * #blocksServed}.
    */
   public double blocksRequested(int d) {
-    return requestedBlocks.blocks(d);
+    return weights.blocksRequested(d);
   }
 
   /** Complete passes over domain {@code d}'s eligible blocks so far. */
@@ -347,18 +349,9 @@ public final class MixtureSampler {
     return exhaustedCount;
   }
 
-  private String servedSummary() {
-    List<String> parts = new ArrayList<>();
-    for (int d = 0; d < names.size() && d < 16; d++) {
-      parts.add(names.get(d) + "=" + orders.served(d));
-    }
-    return parts.toString();
-  }
-
   /** The complete state as JSON; see the class Javadoc. */
   public ObjectNode snapshot() {
-    return SamplerState.write(names, options, step, drawsInStep, orders, requestedBlocks.units(),
-        exhausted);
+    return SamplerState.write(names, options, step, drawsInStep, orders, weights, exhausted);
   }
 
   /**
@@ -388,6 +381,8 @@ public final class MixtureSampler {
   private void restore(JsonNode state, boolean grown) {
     SamplerState saved = SamplerState.read(state, names, options, grown);
     StateReader r = saved.reader();
+    double[][] groupedSaved = grouped != null ? GroupedWeights.read(r, saved.names().size())
+        : null;
     DomainOrders scratch = new DomainOrders(domains, names, options.seed(), capBlocks);
     if (grown) {
       scratch.restoreRemapped(r, saved.names(), saved.current());
@@ -400,15 +395,18 @@ public final class MixtureSampler {
     } else {
       orders.restore(r);
     }
-    requestedBlocks.restore(saved.requestedUnits());
     exhaustedCount = 0;
     for (int d = 0; d < names.size(); d++) {
       exhausted[d] = saved.exhausted()[d] && (!grown || orders.overCap(d));
       exhaustedCount += exhausted[d] ? 1 : 0;
     }
+    if (grouped != null) {
+      grouped.restore(groupedSaved, saved.current());
+    } else {
+      flat.restore(saved.requestedUnits());
+    }
+    weightsVersion++;
     step = saved.step();
     drawsInStep = saved.drawsInStep();
-    requested = null;
-    effective = null;
   }
 }

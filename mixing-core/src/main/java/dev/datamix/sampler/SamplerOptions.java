@@ -33,7 +33,16 @@ public record SamplerOptions(long seed, double maxRepetitionRatio, Allocation al
      * whose quota is always below the others' remainders). A step drawn in several calls is exact
      * per call.
      */
-    EXACT
+    EXACT,
+    /**
+     * As {@link #RANDOM}, each draw's domain an independent keyed draw, but from a table over
+     * groups of 16 domains ({@link GroupedAliasTable}: one lookup per level, four at K =
+     * 65,536) that a change of {@code m} weights rebuilds in {@code O(m · 16 · levels)} instead
+     * of {@code O(K)}: for many domains whose weights move a few at a time ({@link LiveWeights}).
+     * A mixture handed in whole is still read whole (O(K)), and only its changed weights rebuild
+     * groups. Its random stream differs from {@code RANDOM}'s.
+     */
+    GROUPED
   }
 
   /** Validates the caps. */
@@ -43,7 +52,7 @@ public record SamplerOptions(long seed, double maxRepetitionRatio, Allocation al
           "maxRepetitionRatio must be finite and >= 0 (0 = no cap), got " + maxRepetitionRatio);
     }
     if (allocation == null) {
-      throw new IllegalArgumentException("allocation must be RANDOM or EXACT, got null");
+      throw new IllegalArgumentException("allocation must be RANDOM, EXACT or GROUPED, got null");
     }
     maxEpochs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(maxEpochs));
     for (java.util.Map.Entry<String, Double> e : maxEpochs.entrySet()) {

@@ -28,7 +28,7 @@ record SamplerState(StateReader reader, List<String> names, int[] current,
     boolean[] exhausted, long step, long drawsInStep) {
 
   static ObjectNode write(List<String> names, SamplerOptions options, long step,
-      long drawsInStep, DomainOrders orders, long[] requestedUnits, boolean[] exhausted) {
+      long drawsInStep, DomainOrders orders, WeightsInForce weights, boolean[] exhausted) {
     ObjectNode o = Json.object();
     o.put("stateVersion", MixtureSampler.STATE_VERSION);
     o.put("seed", options.seed());
@@ -44,7 +44,7 @@ record SamplerState(StateReader reader, List<String> names, int[] current,
     o.put("step", step);
     o.put("drawsInStep", drawsInStep);
     orders.writeTo(o);
-    o.set("requestedUnits", Json.longs(requestedUnits));
+    weights.writeTo(o);
     ArrayNode ex = o.putArray("exhausted");
     for (int d = 0; d < exhausted.length; d++) {
       if (exhausted[d]) {

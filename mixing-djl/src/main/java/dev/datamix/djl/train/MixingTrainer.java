@@ -98,6 +98,7 @@ public final class MixingTrainer implements AutoCloseable {
         switch (config.allocation()) {
           case "random" -> SamplerOptions.Allocation.RANDOM;
           case "exact" -> SamplerOptions.Allocation.EXACT;
+          case "grouped" -> SamplerOptions.Allocation.GROUPED;
           default -> policy.preferredAllocation();
         }).withMaxEpochs(config.capsFor(Domain.names(domains))),
         config.weightUnit().equals("documents") ? tokensPerDocument() : null);

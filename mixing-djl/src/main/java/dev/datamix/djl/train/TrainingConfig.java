@@ -49,8 +49,8 @@ import java.util.List;
  * @param maxNonFiniteInARow consecutive non-finite losses tolerated before stopping
  * @param logEvery steps between progress lines
  * @param allocation how each batch's blocks are shared among the domains: {@code auto} (the
- *     policy's {@link dev.datamix.policy.MixingPolicy#preferredAllocation}), {@code random} or
- *     {@code exact} ({@link dev.datamix.sampler.SamplerOptions.Allocation})
+ *     policy's {@link dev.datamix.policy.MixingPolicy#preferredAllocation}), {@code random},
+ *     {@code exact} or {@code grouped} ({@link dev.datamix.sampler.SamplerOptions.Allocation})
  * @param maxEpochs repetition caps: the most epochs a domain may serve before its weight goes to
  *     the others, by domain name ({@code "*"} for every domain not named); empty = no cap
  * @param weightUnit what a static mix's weights are shares of: {@code tokens} or {@code
@@ -136,8 +136,10 @@ public record TrainingConfig(String device, long seed, long steps, int batchSize
   static final ConfigKey<Long> LOG_EVERY = ConfigKey.integer("logEvery", 10L,
       "steps between progress lines", v -> v > 0, "> 0");
   static final ConfigKey<String> ALLOCATION = ConfigKey.choice("allocation", "auto",
-      "a batch's domains: auto (the policy's preference), random (independent draws) or exact "
-          + "(the mixture's counts, within one block per domain)", "auto", "random", "exact");
+      "a batch's domains: auto (the policy's preference), random (independent draws), exact "
+          + "(the mixture's counts, within one block per domain) or grouped (independent draws "
+          + "from a table that a change of few weights rebuilds in part: for many domains)",
+      "auto", "random", "exact", "grouped");
 
   static final ConfigKey<java.util.Map<String, Double>> MAX_EPOCHS = ConfigKey.custom("maxEpochs",
       "number, or object of domain name to number", java.util.Map.of(),

@@ -68,6 +68,42 @@ class AllocationTest {
     }
   }
 
+  /**
+   * {@code allocation: grouped} under ODM, its warm-up mixture giving way to the bandit at step 2:
+   * a run stopped at step 3 and resumed trains, draws and counts what the uninterrupted run does.
+   */
+  @Test
+  void groupedDrawsResumeExactlyAcrossAChangeOfWeights() throws IOException {
+    DemoCorpus.write(dir.resolve("c"), 20_000, 16, 1);
+    String odm = "{\"policy\": \"odm\", \"config\": {\"warmupSteps\": 2, \"warmupWeights\": "
+        + "{\"template\": 5, \"arith\": 1, \"code\": 1, \"noise\": 1}}}";
+    try (Corpus c = Corpus.open(dir.resolve("c"))) {
+      java.util.List<MixingTrainer.StepResult> full;
+      String fullState;
+      try (MixingTrainer t = trainer(c, odm, "grouped", "full")) {
+        assertEquals(Allocation.GROUPED, t.mixer().sampler().options().allocation());
+        full = t.train();
+        fullState = Json.write(t.mixer().sampler().snapshot());
+      }
+      java.util.List<MixingTrainer.StepResult> split = new java.util.ArrayList<>();
+      try (MixingTrainer t = trainer(c, odm, "grouped", "split")) {
+        split.addAll(t.trainUntil(3));
+      }
+      try (MixingTrainer t = MixingTrainer.builder().setCorpus(c).optConfig(config("grouped"))
+          .setRunDirectory(dir.resolve("split")).setPolicy(Json.parse(odm)).resume().build()) {
+        split.addAll(t.train());
+        assertEquals(fullState, Json.write(t.mixer().sampler().snapshot()));
+      }
+      assertEquals(full.size(), split.size());
+      for (int i = 0; i < full.size(); i++) {
+        assertEquals(full.get(i).loss(), split.get(i).loss(), 0.0, "loss at step " + i);
+        assertEquals(full.get(i).mixture(), split.get(i).mixture(), "mixture at step " + i);
+      }
+      assertTrue(full.get(0).mixture().maxAbsDifference(full.get(5).mixture()) > 0,
+          "the weights changed");
+    }
+  }
+
   @Test
   void resumingWithAnotherAllocationIsRefusedNamingTheKey() throws IOException {
     DemoCorpus.write(dir.resolve("c"), 20_000, 16, 1);

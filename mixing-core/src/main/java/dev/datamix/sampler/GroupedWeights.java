@@ -1,0 +1,232 @@
+package dev.datamix.sampler;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.datamix.mixture.Mixture;
+import dev.datamix.state.Json;
+import dev.datamix.state.StateReader;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The weights in force under {@link SamplerOptions.Allocation#GROUPED}, where a weight change
+ * costs work in proportion to the weights that changed: the requested raw weights, the {@link
+ * GroupedAliasTable} of the effective ones (an exhausted domain's set to zero), and the blocks
+ * each domain was asked for. Requested blocks are counted lazily: {@code p} adds up each call's
+ * draws over the requested total, and a domain's count moves only when its own weight does
+ * ({@code blocks_d += w_d · (p − since_d)}), so a change of {@code m} weights updates {@code m}
+ * counts. Nothing is flushed by a snapshot, which saves the counters as they stand: a resumed run
+ * counts, bit for bit, what the uninterrupted one counts. Part of {@link MixtureSampler}'s state.
+ */
+final class GroupedWeights implements WeightsInForce {
+  private final List<String> names;
+  private final GroupedAliasTable table;
+  private final boolean[] exhausted; // the sampler's
+  private final double[] requested;
+  private final double[] blocks;
+  private final double[] since;
+  private double p;
+  private double requestedTotal;
+  private int[] exhaustedSorted = new int[0]; // for a total that does not depend on history
+  private Object source; // the Mixture or LiveWeights last applied
+  private List<String> checkedNames; // a names list already found equal to ours
+  private long seenVersion;
+
+  GroupedWeights(List<String> names, boolean[] exhausted) {
+    this.names = names;
+    this.exhausted = exhausted;
+    int k = names.size();
+    table = new GroupedAliasTable(k);
+    requested = new double[k];
+    blocks = new double[k];
+    since = new double[k];
+  }
+
+  /**
+   * Applies a mixture's weights, comparing each (an O(K) read, then the changed groups).
+   *
+   * @return whether the effective weights changed
+   */
+  boolean use(Mixture m) {
+    if (m == source) {
+      return false;
+    }
+    if (m.names() != checkedNames) {
+      if (!m.names().equals(names)) {
+        throw new IllegalArgumentException("mixture domains must equal the sampler's: expected "
+            + names + ", got " + m.names());
+      }
+      checkedNames = m.names();
+    }
+    for (int d = 0; d < requested.length; d++) {
+      request(d, m.weight(d));
+    }
+    source = m;
+    return commit();
+  }
+
+  /**
+   * Applies the changes logged since the last call, or all K weights if they are not logged.
+   *
+   * @return whether the effective weights changed
+   */
+  boolean use(LiveWeights w) {
+    if (w.names() != checkedNames) {
+      if (!w.names().equals(names)) {
+        throw new IllegalArgumentException("live weights' domains must equal the sampler's: "
+            + "expected " + names + ", got " + w.names());
+      }
+      checkedNames = w.names();
+    }
+    long now = w.version();
+    boolean logged = w == source && (now == seenVersion || w.changed(seenVersion) >= 0);
+    if (logged) {
+      for (long v = seenVersion; v < now; v++) {
+        int d = w.changed(v);
+        request(d, w.get(d));
+      }
+    } else {
+      for (int d = 0; d < requested.length; d++) {
+        request(d, w.get(d));
+      }
+    }
+    source = w;
+    seenVersion = now;
+    return commit();
+  }
+
+  private void request(int d, double w) {
+    if (Double.doubleToLongBits(requested[d]) == Double.doubleToLongBits(w)) {
+      return;
+    }
+    blocks[d] += requested[d] * (p - since[d]);
+    since[d] = p;
+    requested[d] = w;
+    table.set(d, exhausted[d] ? 0 : w);
+  }
+
+  /** Its weight leaves the table; its request stays, and is still counted. */
+  @Override
+  public void exhaust(int d) {
+    table.set(d, 0);
+    int at = -Arrays.binarySearch(exhaustedSorted, d) - 1;
+    if (at >= 0) {
+      int[] grown = new int[exhaustedSorted.length + 1];
+      System.arraycopy(exhaustedSorted, 0, grown, 0, at);
+      grown[at] = d;
+      System.arraycopy(exhaustedSorted, at, grown, at + 1, exhaustedSorted.length - at);
+      exhaustedSorted = grown;
+    }
+    commit();
+  }
+
+  private boolean commit() {
+    boolean changed = table.commit();
+    double effectiveTotal = table.total();
+    double total = effectiveTotal;
+    for (int d : exhaustedSorted) {
+      total += requested[d];
+    }
+    requestedTotal = total;
+    if (!(effectiveTotal > 0)) {
+      throw new IllegalStateException(total > 0
+          ? "every domain with positive weight is exhausted; exhausted domains: "
+              + exhaustedSorted.length
+          : "every requested domain weight is zero: at least one must be positive");
+    }
+    return changed;
+  }
+
+  @Override
+  public void drew(long n) {
+    p += n / requestedTotal;
+  }
+
+  @Override
+  public int sample(long bits) {
+    return table.sample(bits);
+  }
+
+  /** Level by level over the run, so that the run's table reads overlap. */
+  @Override
+  public void sampleRun(long stepKey, long first, int n, int[] out) {
+    table.sampleRun(stepKey, first, n, out);
+  }
+
+  @Override
+  public double blocksRequested(int d) {
+    return blocks[d] + requested[d] * (p - since[d]);
+  }
+
+  @Override
+  public double requestedShare(int d) {
+    return requested[d] / requestedTotal;
+  }
+
+  /**
+   * The effective weights, normalised: the mixture given, if one was and no domain is exhausted,
+   * else made from the K weights (O(K)).
+   */
+  Mixture effective() {
+    if (source instanceof Mixture m && exhaustedSorted.length == 0) {
+      return m;
+    }
+    double[] w = new double[requested.length];
+    for (int d = 0; d < w.length; d++) {
+      w[d] = table.weight(d);
+    }
+    return Mixture.normalise(names, w);
+  }
+
+  /** Writes the counters as they stand, nothing flushed. */
+  @Override
+  public void writeTo(ObjectNode snapshot) {
+    ObjectNode g = snapshot.putObject("grouped");
+    g.put("p", p);
+    g.set("requested", Json.doubles(requested));
+    g.set("blocks", Json.doubles(blocks));
+    g.set("since", Json.doubles(since));
+  }
+
+  /** The saved counters, in saved domain order: requested, blocks, since; then p. */
+  static double[][] read(StateReader r, int savedDomains) {
+    StateReader g = r.object("grouped");
+    return new double[][] {g.getDoubles("requested", savedDomains),
+        g.getDoubles("blocks", savedDomains), g.getDoubles("since", savedDomains),
+        {g.getDouble("p")}};
+  }
+
+  /**
+   * Replaces the counters with saved ones ({@link #read}), saved domain {@code i} becoming
+   * domain {@code current[i]} (-1: gone); a new domain starts with no request. The sampler's
+   * exhaustion is already restored.
+   */
+  void restore(double[][] saved, int[] current) {
+    p = saved[3][0];
+    Arrays.fill(requested, 0);
+    Arrays.fill(blocks, 0);
+    Arrays.fill(since, p);
+    for (int i = 0; i < current.length; i++) {
+      if (current[i] >= 0) {
+        requested[current[i]] = saved[0][i];
+        blocks[current[i]] = saved[1][i];
+        since[current[i]] = saved[2][i];
+      }
+    }
+    int n = 0;
+    int[] ex = new int[requested.length];
+    for (int d = 0; d < requested.length; d++) {
+      table.set(d, exhausted[d] ? 0 : requested[d]);
+      if (exhausted[d]) {
+        ex[n++] = d;
+      }
+    }
+    exhaustedSorted = Arrays.copyOf(ex, n);
+    source = null;
+    table.commit();
+    double total = table.total();
+    for (int d : exhaustedSorted) {
+      total += requested[d];
+    }
+    requestedTotal = total;
+  }
+}
