@@ -54,26 +54,27 @@ final class AliasTable {
     int out = at + from;
     int ns = 0; // small: work[0 .. ns)
     int top = n; // large: work[top .. n), its last pushed at work[top]
+    // The pushes write both free ends and move one of them, without a branch: which stack a
+    // column joins is a coin the predictor cannot learn (the same stacks as with branches).
     for (int i = 0; i < n; i++) {
       double x = weights[from + i] * n / sum;
       scaled[i] = x;
-      if (x < 1.0) {
-        work[ns++] = i;
-      } else {
-        work[--top] = i;
-      }
+      int small = x < 1.0 ? 1 : 0;
+      work[ns] = i; // [ns, top) is free and not empty
+      work[top - 1] = i;
+      ns += small;
+      top -= 1 - small;
     }
     while (ns > 0 && top < n) {
       int s = work[--ns];
-      int l = work[top++];
+      int l = work[top]; // the large stays on its stack unless it becomes small
       packed[out + s] = pack(scaled[s], l);
       double rest = (scaled[l] + scaled[s]) - 1.0;
       scaled[l] = rest;
-      if (rest < 1.0) {
-        work[ns++] = l;
-      } else {
-        work[--top] = l;
-      }
+      int small = rest < 1.0 ? 1 : 0;
+      work[ns] = l; // free: s was just taken from it
+      ns += small;
+      top += small;
     }
     // What is left is 1 up to rounding: keep it. A zero-weight column never lands here with
     // probability above rounding, because zero weights start in the small stack and are paired.

@@ -18,12 +18,15 @@ import java.util.List;
  * counts, bit for bit, what the uninterrupted one counts. Part of {@link MixtureSampler}'s state.
  */
 final class GroupedWeights implements WeightsInForce {
+  private static final String[] FIELDS = {"requested", "blocks", "since"};
+
   private final List<String> names;
   private final GroupedAliasTable table;
   private final boolean[] exhausted; // the sampler's
-  private final double[] requested;
-  private final double[] blocks;
-  private final double[] since;
+  private final int k;
+  // per domain d, side by side (one cache line for a change): [3d] its requested weight,
+  // [3d + 1] the blocks requested up to p = [3d + 2]
+  private final double[] counters;
   private double p;
   private double requestedTotal;
   private int[] exhaustedSorted = new int[0]; // for a total that does not depend on history
@@ -34,11 +37,9 @@ final class GroupedWeights implements WeightsInForce {
   GroupedWeights(List<String> names, boolean[] exhausted) {
     this.names = names;
     this.exhausted = exhausted;
-    int k = names.size();
+    k = names.size();
     table = new GroupedAliasTable(k);
-    requested = new double[k];
-    blocks = new double[k];
-    since = new double[k];
+    counters = new double[3 * k];
   }
 
   /**
@@ -57,7 +58,7 @@ final class GroupedWeights implements WeightsInForce {
       }
       checkedNames = m.names();
     }
-    for (int d = 0; d < requested.length; d++) {
+    for (int d = 0; d < k; d++) {
       request(d, m.weight(d));
     }
     source = m;
@@ -85,7 +86,7 @@ final class GroupedWeights implements WeightsInForce {
         request(d, w.get(d));
       }
     } else {
-      for (int d = 0; d < requested.length; d++) {
+      for (int d = 0; d < k; d++) {
         request(d, w.get(d));
       }
     }
@@ -95,12 +96,14 @@ final class GroupedWeights implements WeightsInForce {
   }
 
   private void request(int d, double w) {
-    if (Double.doubleToLongBits(requested[d]) == Double.doubleToLongBits(w)) {
+    int at = 3 * d;
+    double old = counters[at];
+    if (Double.doubleToLongBits(old) == Double.doubleToLongBits(w)) {
       return;
     }
-    blocks[d] += requested[d] * (p - since[d]);
-    since[d] = p;
-    requested[d] = w;
+    counters[at + 1] += old * (p - counters[at + 2]);
+    counters[at + 2] = p;
+    counters[at] = w;
     table.set(d, exhausted[d] ? 0 : w);
   }
 
@@ -124,7 +127,7 @@ final class GroupedWeights implements WeightsInForce {
     double effectiveTotal = table.total();
     double total = effectiveTotal;
     for (int d : exhaustedSorted) {
-      total += requested[d];
+      total += counters[3 * d];
     }
     requestedTotal = total;
     if (!(effectiveTotal > 0)) {
@@ -154,12 +157,13 @@ final class GroupedWeights implements WeightsInForce {
 
   @Override
   public double blocksRequested(int d) {
-    return blocks[d] + requested[d] * (p - since[d]);
+    int at = 3 * d;
+    return counters[at + 1] + counters[at] * (p - counters[at + 2]);
   }
 
   @Override
   public double requestedShare(int d) {
-    return requested[d] / requestedTotal;
+    return counters[3 * d] / requestedTotal;
   }
 
   /**
@@ -170,7 +174,7 @@ final class GroupedWeights implements WeightsInForce {
     if (source instanceof Mixture m && exhaustedSorted.length == 0) {
       return m;
     }
-    double[] w = new double[requested.length];
+    double[] w = new double[k];
     for (int d = 0; d < w.length; d++) {
       w[d] = table.weight(d);
     }
@@ -182,16 +186,20 @@ final class GroupedWeights implements WeightsInForce {
   public void writeTo(ObjectNode snapshot) {
     ObjectNode g = snapshot.putObject("grouped");
     g.put("p", p);
-    g.set("requested", Json.doubles(requested));
-    g.set("blocks", Json.doubles(blocks));
-    g.set("since", Json.doubles(since));
+    for (int field = 0; field < 3; field++) {
+      double[] v = new double[k];
+      for (int d = 0; d < k; d++) {
+        v[d] = counters[3 * d + field];
+      }
+      g.set(FIELDS[field], Json.doubles(v));
+    }
   }
 
   /** The saved counters, in saved domain order: requested, blocks, since; then p. */
   static double[][] read(StateReader r, int savedDomains) {
     StateReader g = r.object("grouped");
-    return new double[][] {g.getDoubles("requested", savedDomains),
-        g.getDoubles("blocks", savedDomains), g.getDoubles("since", savedDomains),
+    return new double[][] {g.getDoubles(FIELDS[0], savedDomains),
+        g.getDoubles(FIELDS[1], savedDomains), g.getDoubles(FIELDS[2], savedDomains),
         {g.getDouble("p")}};
   }
 
@@ -202,20 +210,20 @@ final class GroupedWeights implements WeightsInForce {
    */
   void restore(double[][] saved, int[] current) {
     p = saved[3][0];
-    Arrays.fill(requested, 0);
-    Arrays.fill(blocks, 0);
-    Arrays.fill(since, p);
+    for (int d = 0; d < k; d++) { // a new domain: no request yet
+      counters[3 * d] = 0;
+      counters[3 * d + 1] = 0;
+      counters[3 * d + 2] = p;
+    }
     for (int i = 0; i < current.length; i++) {
-      if (current[i] >= 0) {
-        requested[current[i]] = saved[0][i];
-        blocks[current[i]] = saved[1][i];
-        since[current[i]] = saved[2][i];
+      for (int field = 0; field < 3 && current[i] >= 0; field++) {
+        counters[3 * current[i] + field] = saved[field][i];
       }
     }
     int n = 0;
-    int[] ex = new int[requested.length];
-    for (int d = 0; d < requested.length; d++) {
-      table.set(d, exhausted[d] ? 0 : requested[d]);
+    int[] ex = new int[k];
+    for (int d = 0; d < k; d++) {
+      table.set(d, exhausted[d] ? 0 : counters[3 * d]);
       if (exhausted[d]) {
         ex[n++] = d;
       }
@@ -225,7 +233,7 @@ final class GroupedWeights implements WeightsInForce {
     table.commit();
     double total = table.total();
     for (int d : exhaustedSorted) {
-      total += requested[d];
+      total += counters[3 * d];
     }
     requestedTotal = total;
   }

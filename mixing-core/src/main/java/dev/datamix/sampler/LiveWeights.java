@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * Raw domain weights that a policy moves a few at a time, for a {@link MixtureSampler} to draw
  * from without reading all K of them at every step: the weights of a bandit over 10^4–10^5
- * clusters, say, where a step rewards the few arms it drew (Online Data Mixing, Albalak et al.
- * 2023). The weights need not sum to one; the sampler draws domain {@code d} with probability
- * {@code w_d / Σ w}. Each {@link #set} is logged so that a sampler with {@link
+ * clusters, say, whose multiplicative update touches only the few arms a step drew (the arms of
+ * Online Data Mixing, Albalak et al. 2023, are a bandit over domains, though its decaying
+ * exploration term moves every arm at every step). The weights need not sum to one; the
+ * sampler draws domain {@code d} with probability {@code w_d / Σ w}. Each {@link #set} is logged so that a sampler with {@link
  * SamplerOptions.Allocation#GROUPED} applies only the changes since its last draw, rebuilding
  * the groups they touch ({@code O(m · 16 · levels)} for {@code m} changes, not {@code O(K)});
  * a sampler that falls more than {@code max(1024, K)} changes behind reads all K weights again.
