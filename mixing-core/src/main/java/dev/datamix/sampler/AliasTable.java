@@ -15,6 +15,7 @@ package dev.datamix.sampler;
  */
 final class AliasTable {
   private static final double COIN = 0x1.0p32;
+  private static final int BRANCHLESS_UP_TO = 64;
 
   private final long[] packed;
   private final double[] scaled;
@@ -52,30 +53,13 @@ final class AliasTable {
   static void fill(double[] weights, int from, int n, double sum, long[] packed, int at,
       double[] scaled, int[] work) {
     int out = at + from;
-    int ns = 0; // small: work[0 .. ns)
-    int top = n; // large: work[top .. n), its last pushed at work[top]
-    // The pushes write both free ends and move one of them, without a branch: which stack a
-    // column joins is a coin the predictor cannot learn (the same stacks as with branches).
     for (int i = 0; i < n; i++) {
-      double x = weights[from + i] * n / sum;
-      scaled[i] = x;
-      int small = x < 1.0 ? 1 : 0;
-      work[ns] = i; // [ns, top) is free and not empty
-      work[top - 1] = i;
-      ns += small;
-      top -= 1 - small;
+      scaled[i] = weights[from + i] * n / sum;
     }
-    while (ns > 0 && top < n) {
-      int s = work[--ns];
-      int l = work[top]; // the large stays on its stack unless it becomes small
-      packed[out + s] = pack(scaled[s], l);
-      double rest = (scaled[l] + scaled[s]) - 1.0;
-      scaled[l] = rest;
-      int small = rest < 1.0 ? 1 : 0;
-      work[ns] = l; // free: s was just taken from it
-      ns += small;
-      top += small;
-    }
+    long stacks = n <= BRANCHLESS_UP_TO ? pairWithoutBranches(n, packed, out, scaled, work)
+        : pairWithBranches(n, packed, out, scaled, work);
+    int ns = (int) (stacks >>> 32); // small: work[0 .. ns)
+    int top = (int) stacks; // large: work[top .. n)
     // What is left is 1 up to rounding: keep it. A zero-weight column never lands here with
     // probability above rounding, because zero weights start in the small stack and are paired.
     while (top < n) {
@@ -92,6 +76,68 @@ final class AliasTable {
         packed[out + s] = pack(0.0, first);
       }
     }
+  }
+
+  /**
+   * Vose's two stacks in one array, the small growing from the bottom and the large from the
+   * top (together they never hold more than n columns), and its pairing of each small column
+   * with a large one: returns the stacks left, {@code ns << 32 | top}.
+   */
+  private static long pairWithBranches(int n, long[] packed, int out, double[] scaled,
+      int[] work) {
+    int ns = 0;
+    int top = n;
+    for (int i = 0; i < n; i++) {
+      if (scaled[i] < 1.0) {
+        work[ns++] = i;
+      } else {
+        work[--top] = i;
+      }
+    }
+    while (ns > 0 && top < n) {
+      int s = work[--ns];
+      int l = work[top++];
+      packed[out + s] = pack(scaled[s], l);
+      double rest = (scaled[l] + scaled[s]) - 1.0;
+      scaled[l] = rest;
+      if (rest < 1.0) {
+        work[ns++] = l;
+      } else {
+        work[--top] = l;
+      }
+    }
+    return (long) ns << 32 | top;
+  }
+
+  /**
+   * The same stacks and pairing as {@link #pairWithBranches}, for a group of few columns: each
+   * push writes both free ends and moves one of them, because which stack a column joins is a
+   * coin that no predictor learns. Measured on 16 columns: a grouped change 0.70 -> 0.54 µs; on
+   * 65,536 the extra stores cost more than the branches (406 -> 505 µs), hence the two.
+   */
+  private static long pairWithoutBranches(int n, long[] packed, int out, double[] scaled,
+      int[] work) {
+    int ns = 0;
+    int top = n;
+    for (int i = 0; i < n; i++) {
+      int small = scaled[i] < 1.0 ? 1 : 0;
+      work[ns] = i; // [ns, top) is free and not empty
+      work[top - 1] = i;
+      ns += small;
+      top -= 1 - small;
+    }
+    while (ns > 0 && top < n) {
+      int s = work[--ns];
+      int l = work[top]; // the large stays on its stack unless it becomes small
+      packed[out + s] = pack(scaled[s], l);
+      double rest = (scaled[l] + scaled[s]) - 1.0;
+      scaled[l] = rest;
+      int small = rest < 1.0 ? 1 : 0;
+      work[ns] = l; // free: s was just taken from it
+      ns += small;
+      top += small;
+    }
+    return (long) ns << 32 | top;
   }
 
   /** A column: its keep threshold over the coin's 32 bits, then its alias (33 + 31 bits). */
