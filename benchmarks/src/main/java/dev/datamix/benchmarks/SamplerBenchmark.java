@@ -5,7 +5,6 @@ import dev.datamix.mixture.Mixture;
 import dev.datamix.sampler.BlockBatch;
 import dev.datamix.sampler.MixtureSampler;
 import dev.datamix.sampler.SamplerOptions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -53,12 +52,8 @@ public class SamplerBenchmark {
 
   @Setup
   public void setUp() {
-    List<Domain> d = new ArrayList<>();
-    double[] w = new double[domains];
-    for (int i = 0; i < domains; i++) {
-      d.add(new Domain("d" + i, 1_000_000, 1_000_000L * 1024));
-      w[i] = 1.0 + (i % 7);
-    }
+    List<Domain> d = SyntheticDomains.of(domains);
+    double[] w = SyntheticDomains.weights(domains, 7);
     sampler = new MixtureSampler(d, SamplerOptions.seed(1).withAllocation(allocation));
     mixture = Mixture.normalise(Domain.names(d), w);
     batch = new BlockBatch(BATCH);

@@ -20,7 +20,7 @@ import java.util.List;
 public final class SamplerMemory {
   private SamplerMemory() {}
 
-  /** Arguments: K, then RANDOM or EXACT. */
+  /** Arguments: K, then RANDOM, EXACT or GROUPED. */
   public static void main(String[] args) {
     int k = Integer.parseInt(args[0]);
     SamplerOptions.Allocation allocation = SamplerOptions.Allocation.valueOf(args[1]);

@@ -6,7 +6,6 @@ import dev.datamix.sampler.BlockBatch;
 import dev.datamix.sampler.LiveWeights;
 import dev.datamix.sampler.MixtureSampler;
 import dev.datamix.sampler.SamplerOptions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,15 +51,10 @@ public class SparseWeightChangeBenchmark {
 
   @Setup
   public void setUp() {
-    List<Domain> d = new ArrayList<>();
-    double[] w = new double[domains];
-    for (int i = 0; i < domains; i++) {
-      d.add(new Domain("d" + i, 1_000_000, 1_000_000L * 1024));
-      w[i] = 1.0 + (i % 7);
-    }
+    List<Domain> d = SyntheticDomains.of(domains);
     sampler = new MixtureSampler(d, SamplerOptions.seed(1)
         .withAllocation(SamplerOptions.Allocation.GROUPED));
-    weights = new LiveWeights(Domain.names(d), w);
+    weights = new LiveWeights(Domain.names(d), SyntheticDomains.weights(domains, 7));
     batch = new BlockBatch(STEP);
   }
 

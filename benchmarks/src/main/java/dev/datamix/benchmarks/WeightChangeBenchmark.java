@@ -5,7 +5,6 @@ import dev.datamix.mixture.Mixture;
 import dev.datamix.sampler.BlockBatch;
 import dev.datamix.sampler.MixtureSampler;
 import dev.datamix.sampler.SamplerOptions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,14 +45,9 @@ public class WeightChangeBenchmark {
 
   @Setup
   public void setUp() {
-    List<Domain> d = new ArrayList<>();
-    double[] a = new double[domains];
-    double[] b = new double[domains];
-    for (int i = 0; i < domains; i++) {
-      d.add(new Domain("d" + i, 1_000_000, 1_000_000L * 1024));
-      a[i] = 1.0 + (i % 7);
-      b[i] = 1.0 + (i % 5);
-    }
+    List<Domain> d = SyntheticDomains.of(domains);
+    double[] a = SyntheticDomains.weights(domains, 7);
+    double[] b = SyntheticDomains.weights(domains, 5);
     sampler = new MixtureSampler(d, SamplerOptions.seed(1));
     List<String> names = Domain.names(d);
     mixtures = new Mixture[] {Mixture.normalise(names, a), Mixture.normalise(names, b)};

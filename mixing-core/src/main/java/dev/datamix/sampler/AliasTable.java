@@ -38,8 +38,8 @@ final class AliasTable {
     for (double w : weights) {
       sum += w;
     }
-    if (!(sum > 0)) {
-      firstPositive(weights, 0, weights.length); // throws, naming the cause
+    if (!(sum > 0) || Double.isInfinite(sum)) {
+      throw new IllegalArgumentException("weights must have a positive finite sum, got " + sum);
     }
     fill(weights, 0, weights.length, sum, packed, 0, scaled, work);
   }

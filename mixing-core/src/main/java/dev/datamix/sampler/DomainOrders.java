@@ -119,7 +119,6 @@ final class DomainOrders {
     return sum;
   }
 
-  /** Blocks served by domain {@code d}. */
   /** The first {@code limit} domains' served blocks, for messages: {@code [a=3, b=0]}. */
   String servedSummary(List<String> names, int limit) {
     List<String> parts = new ArrayList<>();
@@ -129,6 +128,7 @@ final class DomainOrders {
     return parts.toString();
   }
 
+  /** Blocks served by domain {@code d}. */
   long served(int d) {
     return caps[d] - hot[PAD + d * STRIDE + LEFT];
   }

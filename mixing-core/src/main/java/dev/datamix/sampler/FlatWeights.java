@@ -14,40 +14,30 @@ import java.util.function.Supplier;
  */
 final class FlatWeights implements WeightsInForce {
   private final List<String> names;
+  private final KnownNames known;
   private final boolean[] exhausted; // the sampler's
   private final Supplier<String> exhaustedDetail;
   private final RequestedBlocks requestedBlocks;
   private Mixture requested;
   private Mixture effective;
   private AliasTable alias;
-  private List<String> checkedNames; // the names list of a mixture already found equal to ours
   private final double[] effectiveWeights; // reused: a weight change allocates nothing
 
   FlatWeights(List<String> names, boolean[] exhausted, Supplier<String> exhaustedDetail) {
     this.names = names;
+    known = new KnownNames(names);
     this.exhausted = exhausted;
     this.exhaustedDetail = exhaustedDetail;
     requestedBlocks = new RequestedBlocks(names.size());
     effectiveWeights = new double[names.size()];
   }
 
-  /**
-   * Puts {@code mixture} in force.
-   *
-   * @return whether the effective weights changed
-   */
-  boolean use(Mixture mixture) {
+  @Override
+  public boolean use(Mixture mixture) {
     if (mixture == requested) {
       return false;
     }
-    if (mixture.names() != checkedNames) {
-      if (!mixture.names().equals(names)) {
-        throw new IllegalArgumentException(
-            "mixture domains must equal the sampler's: expected " + names + ", got "
-                + mixture.names());
-      }
-      checkedNames = mixture.names();
-    }
+    known.check(mixture.names(), "mixture");
     requestedBlocks.use(mixture);
     boolean same = requested != null && sameWeights(mixture, requested);
     requested = mixture;
@@ -107,8 +97,9 @@ final class FlatWeights implements WeightsInForce {
     requestedBlocks.drew(n);
   }
 
-  /** The effective mixture, or null before any. */
-  Mixture effective() {
+  /** The effective mixture, or null before any mixture was put in force since a restore. */
+  @Override
+  public Mixture effective() {
     return effective;
   }
 

@@ -195,7 +195,7 @@ final class GroupedAliasTable {
     long[] b = runBits;
     int topSize = size[top];
     for (int i = 0; i < n; i++) {
-      long bits = Seeds.mix64(stepKey + (first + i) * Seeds.GOLDEN_GAMMA);
+      long bits = WeightsInForce.drawBits(stepKey, first + i);
       int c = (int) (((bits >>> 32) * topSize) >>> 32);
       out[i] = pick(c, bits, packed[c]);
       b[i] = bits;

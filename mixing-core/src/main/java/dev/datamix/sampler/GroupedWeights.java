@@ -31,33 +31,26 @@ final class GroupedWeights implements WeightsInForce {
   private double requestedTotal;
   private int[] exhaustedSorted = new int[0]; // for a total that does not depend on history
   private Object source; // the Mixture or LiveWeights last applied
-  private List<String> checkedNames; // a names list already found equal to ours
+  private final KnownNames known;
+  private Mixture effective; // effective(), until the weights change
   private long seenVersion;
 
   GroupedWeights(List<String> names, boolean[] exhausted) {
     this.names = names;
+    known = new KnownNames(names);
     this.exhausted = exhausted;
     k = names.size();
     table = new GroupedAliasTable(k);
     counters = new double[3 * k];
   }
 
-  /**
-   * Applies a mixture's weights, comparing each (an O(K) read, then the changed groups).
-   *
-   * @return whether the effective weights changed
-   */
-  boolean use(Mixture m) {
+  /** Applies a mixture's weights, comparing each (an O(K) read, then the changed groups). */
+  @Override
+  public boolean use(Mixture m) {
     if (m == source) {
       return false;
     }
-    if (m.names() != checkedNames) {
-      if (!m.names().equals(names)) {
-        throw new IllegalArgumentException("mixture domains must equal the sampler's: expected "
-            + names + ", got " + m.names());
-      }
-      checkedNames = m.names();
-    }
+    known.check(m.names(), "mixture");
     for (int d = 0; d < k; d++) {
       request(d, m.weight(d));
     }
@@ -71,13 +64,7 @@ final class GroupedWeights implements WeightsInForce {
    * @return whether the effective weights changed
    */
   boolean use(LiveWeights w) {
-    if (w.names() != checkedNames) {
-      if (!w.names().equals(names)) {
-        throw new IllegalArgumentException("live weights' domains must equal the sampler's: "
-            + "expected " + names + ", got " + w.names());
-      }
-      checkedNames = w.names();
-    }
+    known.check(w.names(), "live weights'");
     long now = w.version();
     boolean logged = w == source && (now == seenVersion || w.changed(seenVersion) >= 0);
     if (logged) {
@@ -119,24 +106,39 @@ final class GroupedWeights implements WeightsInForce {
       System.arraycopy(exhaustedSorted, at, grown, at + 1, exhaustedSorted.length - at);
       exhaustedSorted = grown;
     }
+    effective = null; // a mixture given whole no longer stands for the weights in force
     commit();
   }
 
   private boolean commit() {
     boolean changed = table.commit();
+    if (changed) {
+      effective = null;
+    }
+    double effectiveTotal = updateTotals();
+    if (!(effectiveTotal > 0)) {
+      throw new IllegalStateException(requestedTotal > 0
+          ? "every domain with positive weight is exhausted; exhausted domains: "
+              + exhaustedSorted.length
+          : "every requested domain weight is zero: at least one must be positive");
+    }
+    return changed;
+  }
+
+  /**
+   * Sets the requested total, the table's total plus the exhausted domains' requests in index
+   * order (a sum that does not depend on the order they were exhausted in).
+   *
+   * @return the table's total
+   */
+  private double updateTotals() {
     double effectiveTotal = table.total();
     double total = effectiveTotal;
     for (int d : exhaustedSorted) {
       total += counters[3 * d];
     }
     requestedTotal = total;
-    if (!(effectiveTotal > 0)) {
-      throw new IllegalStateException(total > 0
-          ? "every domain with positive weight is exhausted; exhausted domains: "
-              + exhaustedSorted.length
-          : "every requested domain weight is zero: at least one must be positive");
-    }
-    return changed;
+    return effectiveTotal;
   }
 
   @Override
@@ -168,17 +170,22 @@ final class GroupedWeights implements WeightsInForce {
 
   /**
    * The effective weights, normalised: the mixture given, if one was and no domain is exhausted,
-   * else made from the K weights (O(K)).
+   * else made from the K weights (O(K)); kept until the weights change.
    */
-  Mixture effective() {
-    if (source instanceof Mixture m && exhaustedSorted.length == 0) {
-      return m;
+  @Override
+  public Mixture effective() {
+    if (effective == null && table.total() > 0) {
+      if (source instanceof Mixture m && exhaustedSorted.length == 0) {
+        effective = m;
+      } else {
+        double[] w = new double[k];
+        for (int d = 0; d < w.length; d++) {
+          w[d] = table.weight(d);
+        }
+        effective = Mixture.normalise(names, w);
+      }
     }
-    double[] w = new double[k];
-    for (int d = 0; d < w.length; d++) {
-      w[d] = table.weight(d);
-    }
-    return Mixture.normalise(names, w);
+    return effective;
   }
 
   /** Writes the counters as they stand, nothing flushed. */
@@ -230,11 +237,8 @@ final class GroupedWeights implements WeightsInForce {
     }
     exhaustedSorted = Arrays.copyOf(ex, n);
     source = null;
+    effective = null;
     table.commit();
-    double total = table.total();
-    for (int d : exhaustedSorted) {
-      total += counters[3 * d];
-    }
-    requestedTotal = total;
+    updateTotals(); // not checked here: the next draw's use() checks them
   }
 }

@@ -61,8 +61,6 @@ public final class MixtureSampler {
 
   // Derived caches, rebuilt on demand.
   private ExactAllocation exact;
-  private Mixture groupedEffective; // GROUPED: effectiveMixture(), at groupedEffectiveVersion
-  private int groupedEffectiveVersion = -1;
   private int weightsVersion; // advanced whenever the effective weights change
   private final int[] chunkDomains = new int[256]; // a RANDOM call's domains, a chunk at a time
   private long touched; // keeps DomainOrders#touch's reads
@@ -148,11 +146,7 @@ public final class MixtureSampler {
   public void drawSlice(long step, Mixture mixture, BlockSelector selector, int count, int from,
       int to, BlockBatch out) {
     check(step, count, from, to);
-    if (grouped != null) {
-      weightsVersion += grouped.use(mixture) ? 1 : 0;
-    } else {
-      weightsVersion += flat.use(mixture) ? 1 : 0;
-    }
+    weightsVersion += weights.use(mixture) ? 1 : 0;
     drawChecked(step, selector, count, from, to, out);
     out.mixture(effectiveMixture());
   }
@@ -222,8 +216,6 @@ public final class MixtureSampler {
     }
   }
 
-
-
   /**
    * {@link SamplerOptions.Allocation#RANDOM}: draw {@code j} of the step takes the alias draw of
    * {@code mix64(key(seed, step) + j·φ)}. Done in chunks: the chunk's domains first, their records
@@ -243,7 +235,7 @@ public final class MixtureSampler {
       for (int i = 0; i < n; i++) {
         long j = drawsInStep++;
         int d = weightsVersion == version ? ds[i]
-            : weights.sample(Seeds.mix64(stepKey + j * 0x9E3779B97F4A7C15L));
+            : weights.sample(WeightsInForce.drawBits(stepKey, j));
         int at = done + i;
         emit(d, selector, step, at >= from && at < to, out);
       }
@@ -300,14 +292,7 @@ public final class MixtureSampler {
    * after a change (O(K)).
    */
   public Mixture effectiveMixture() {
-    if (grouped == null || step < 0) {
-      return grouped == null ? flat.effective() : null;
-    }
-    if (groupedEffectiveVersion != weightsVersion) {
-      groupedEffective = grouped.effective();
-      groupedEffectiveVersion = weightsVersion;
-    }
-    return groupedEffective;
+    return step < 0 ? null : weights.effective();
   }
 
   /** Blocks served so far by domain {@code d}. */

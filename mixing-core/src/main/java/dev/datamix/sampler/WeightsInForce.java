@@ -9,16 +9,35 @@ import dev.datamix.random.Seeds;
  * rebuilt where weights changed).
  */
 interface WeightsInForce {
+  /** The random bits of draw {@code j} of the step whose key is {@code stepKey}. */
+  static long drawBits(long stepKey, long j) {
+    return Seeds.mix64(stepKey + j * Seeds.GOLDEN_GAMMA);
+  }
+
+  /**
+   * Puts a mixture in force.
+   *
+   * @return whether the effective weights changed
+   * @throws IllegalArgumentException for a mixture over other domains
+   */
+  boolean use(dev.datamix.mixture.Mixture mixture);
+
+  /**
+   * The mixture in force after removing exhausted domains, or null where there is none yet:
+   * before any weights are put in force, and for the flat weights after a restore until the next.
+   */
+  dev.datamix.mixture.Mixture effective();
+
   /** A domain drawn from 64 random bits. */
   int sample(long bits);
 
   /**
-   * Draws {@code n} domains into {@code out}, the {@code i}-th from the bits {@code
-   * mix64(stepKey + (first + i)·φ)}: each what {@link #sample} gives for its bits.
+   * Draws {@code n} domains into {@code out}, the {@code i}-th from {@link #drawBits
+   * drawBits(stepKey, first + i)}: each what {@link #sample} gives for its bits.
    */
   default void sampleRun(long stepKey, long first, int n, int[] out) {
     for (int i = 0; i < n; i++) {
-      out[i] = sample(Seeds.mix64(stepKey + (first + i) * Seeds.GOLDEN_GAMMA));
+      out[i] = sample(drawBits(stepKey, first + i));
     }
   }
 
