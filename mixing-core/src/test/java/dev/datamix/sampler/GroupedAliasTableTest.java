@@ -1,6 +1,8 @@
 package dev.datamix.sampler;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datamix.random.Seeds;
@@ -115,6 +117,50 @@ class GroupedAliasTableTest {
       live.commit();
       assertTrue(live.sameTable(built(w)), "round " + round);
     }
+  }
+
+  /**
+   * A changed bottom group is rebuilt when a draw first reaches it: with draws between the
+   * changes, some changed groups are rebuilt and others wait, and the draws are still a fresh
+   * table's.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {40, 5_000, 70_000})
+  void drawsBetweenChangesAreAFreshTablesDraws(int k) {
+    double[] w = weights(k, 4);
+    GroupedAliasTable live = built(w);
+    Random r = new Random(12);
+    int[] run = new int[256];
+    int[] fresh = new int[256];
+    for (int round = 0; round < 60; round++) {
+      for (int i = 0; i < 1 + r.nextInt(40); i++) {
+        int d = r.nextInt(k);
+        w[d] = r.nextInt(5) == 0 ? 0 : r.nextDouble() * 1000;
+        live.set(d, w[d]);
+      }
+      w[k - 1] = 1 + round;
+      live.set(k - 1, w[k - 1]);
+      live.commit();
+      GroupedAliasTable afresh = built(w);
+      for (long first = 0; first < 768; first += 256) {
+        live.sampleRun(round, first, 256, run);
+        afresh.sampleRun(round, first, 256, fresh);
+        assertArrayEquals(fresh, run, "round " + round + ", draws from " + first);
+        assertEquals(afresh.sample(round * 31L + first), live.sample(round * 31L + first));
+      }
+    }
+    assertTrue(live.sameTable(built(w)));
+  }
+
+  @Test
+  void aDrawBeforeTheCommitIsRefused() {
+    GroupedAliasTable t = built(weights(100, 1));
+    t.set(5, 3.0);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.sample(1));
+    assertTrue(e.getMessage().contains("commit"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> t.sampleRun(1, 0, 10, new int[256]));
+    t.commit();
+    t.sample(1);
   }
 
   @ParameterizedTest

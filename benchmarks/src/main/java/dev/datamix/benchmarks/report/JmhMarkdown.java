@@ -28,6 +28,11 @@ public final class JmhMarkdown {
   /** Title, command, note and provenance of the page. */
   public static final String PAGE = "page.json";
 
+  /** Counters named so are µs a step that the benchmark timed itself ({@link #stepTimer}). */
+  static final String STEP_TIMER = "stepMicros";
+  /** The suffix of a step timer's limit, timed in the same fork. */
+  static final String LIMIT = "Limit";
+
   private JmhMarkdown() {}
 
   /** Keeps the raw files and writes the table. */
@@ -71,11 +76,18 @@ public final class JmhMarkdown {
       lines.add(page.path("note").asText());
     }
     List<Row> rows = rows(results);
-    boolean limits = rows.stream().anyMatch(r -> r.method().equals("limit"));
+    boolean limits = rows.stream()
+        .anyMatch(r -> r.method().equals("limit") || r.perIteration() != null);
     lines.add("");
     if (limits) {
       lines.add("The share of limit is each row's speed over the speed of its benchmark's `limit` "
           + "at the same parameters, measured in the same run (1 = as fast as the limit).");
+      if (rows.stream().anyMatch(r -> r.perIteration() != null)) {
+        lines.add("Rows in us/step are a benchmark's own timers of two kinds of step taken in "
+            + "turn in the same fork (JMH counters): their score is the mean over iterations, "
+            + "their error half the range, and their share of limit the median (min-max) of "
+            + "the iterations' ratios.");
+      }
       lines.add("");
       lines.add("| benchmark | parameters | score | error | unit | share of limit |");
       lines.add("|---|---|---:|---:|---|---:|");
@@ -112,7 +124,11 @@ public final class JmhMarkdown {
    * @param unit the score's unit
    */
   record Row(String name, String method, String params, double score, double error,
-      String unit) {}
+      String unit, double[] perIteration) {
+    Row(String name, String method, String params, double score, double error, String unit) {
+      this(name, method, params, score, error, unit, null);
+    }
+  }
 
   static List<Row> rows(JsonNode results) {
     List<Row> out = new ArrayList<>();
@@ -137,6 +153,10 @@ public final class JmhMarkdown {
         if (profiler && !key.equals("gc.alloc.rate.norm")) {
           continue; // of the gc profiler's rows, only the bytes allocated per op
         }
+        if (key.endsWith(STEP_TIMER) || key.endsWith(STEP_TIMER + LIMIT)) {
+          out.add(stepTimer(name + ":" + key, method, p, e.getValue().path("rawData")));
+          continue;
+        }
         String label = profiler ? "allocated" : key;
         String unit = e.getValue().path("scoreUnit").asText();
         out.add(new Row(name + ":" + label, method, p, e.getValue().path("score").asDouble(),
@@ -147,10 +167,53 @@ public final class JmhMarkdown {
     return out;
   }
 
+  /**
+   * A counter of mean µs a step that a benchmark keeps itself, per iteration (JMH adds such
+   * counters up over the iterations, so its own score is not the mean).
+   */
+  private static Row stepTimer(String name, String method, String params, JsonNode raw) {
+    List<Double> values = new ArrayList<>();
+    raw.forEach(fork -> fork.forEach(v -> values.add(v.asDouble())));
+    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+    double sum = 0;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : v) {
+      sum += x;
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+    }
+    return new Row(name, method, params, v.length == 0 ? Double.NaN : sum / v.length,
+        v.length == 0 ? Double.NaN : (max - min) / 2, "us/step", v);
+  }
+
+  /** The median (min-max) of limit / value, iteration by iteration. */
+  private static String pairedShare(Row r, Row limit) {
+    int n = Math.min(r.perIteration().length, limit.perIteration().length);
+    if (n == 0) {
+      return "";
+    }
+    double[] ratio = new double[n];
+    for (int i = 0; i < n; i++) {
+      ratio[i] = limit.perIteration()[i] / r.perIteration()[i];
+    }
+    java.util.Arrays.sort(ratio);
+    double median = n % 2 == 1 ? ratio[n / 2] : (ratio[n / 2 - 1] + ratio[n / 2]) / 2;
+    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", median, ratio[0], ratio[n - 1]);
+  }
+
   /** The row's speed over its limit's at the same parameters; "limit" or "" where none. */
   private static String shareOfLimit(Row r, List<Row> rows) {
-    if (r.method().equals("limit")) {
+    if (r.method().equals("limit") || r.name().endsWith(LIMIT) && r.perIteration() != null) {
       return "limit";
+    }
+    if (r.perIteration() != null) {
+      for (Row l : rows) {
+        if (l.name().equals(r.name() + LIMIT) && l.params().equals(r.params())) {
+          return pairedShare(r, l);
+        }
+      }
+      return "";
     }
     String metric = r.name().contains(":") ? r.name().substring(r.name().indexOf(':')) : "";
     if (metric.equals(":allocated")) {
