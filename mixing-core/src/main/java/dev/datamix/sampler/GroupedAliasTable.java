@@ -11,12 +11,13 @@ import dev.datamix.random.Seeds;
  *
  * <p>Changing {@code m} weights rebuilds only the groups on their paths to the top, {@code
  * O(m · FANOUT · levels)} work instead of the flat {@link AliasTable}'s {@code O(K)}. A group of
- * the bottom level is rebuilt when a draw first reaches it, not at the change: a step of 512
- * draws at K = 65,536 reaches about one group in eight, so most changed groups are rebuilt once
- * for several changes, or never before they change again. Each group's table and total are a
- * function of its own columns alone (summed in index order, built by the same Vose construction),
- * so a table reached by any sequence of changes and draws is, bit for bit, the one built afresh
- * from the same weights: a resumed run draws what the uninterrupted one drew.
+ * the bottom level is rebuilt when a draw first reaches it, not at the change: a group changed
+ * several times before a draw reaches it is built once, and after every weight changed a step
+ * builds only the groups its draws reach (about one in eight for 512 draws at K = 65,536).
+ * Each group's table and total are a function of its own columns alone (summed in index order,
+ * built by the same Vose construction), so a table reached by any sequence of changes and draws
+ * is, bit for bit, the one built afresh from the same weights: a resumed run draws what the
+ * uninterrupted one drew.
  *
  * <p>Groups of 16, chosen against 32 and 64 by measuring both costs at K = 65,536 on the
  * development machine: a change of one weight rebuilt its groups in 0.70 µs (32: 1.0 µs; 64:
