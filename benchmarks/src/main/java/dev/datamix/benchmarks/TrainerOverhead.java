@@ -23,13 +23,13 @@ import dev.datamix.djl.model.GptModel;
 import dev.datamix.djl.model.NextTokenLoss;
 import dev.datamix.djl.train.MixingTrainer;
 import dev.datamix.djl.train.TrainingConfig;
+import dev.datamix.benchmarks.report.Median;
 import dev.datamix.run.RunDirectory;
 import dev.datamix.state.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -118,9 +118,7 @@ public final class TrainerOverhead {
   }
 
   private static double median(List<Double> v) {
-    double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(a);
-    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    return Median.of(v.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /** The raw measurements, in {@code docs/benchmarks/trainer/}. */

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -175,16 +177,9 @@ public final class JmhMarkdown {
     List<Double> values = new ArrayList<>();
     raw.forEach(fork -> fork.forEach(v -> values.add(v.asDouble())));
     double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-    double sum = 0;
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    for (double x : v) {
-      sum += x;
-      min = Math.min(min, x);
-      max = Math.max(max, x);
-    }
-    return new Row(name, method, params, v.length == 0 ? Double.NaN : sum / v.length,
-        v.length == 0 ? Double.NaN : (max - min) / 2, "us/step", v);
+    DoubleSummaryStatistics s = Arrays.stream(v).summaryStatistics();
+    return new Row(name, method, params, v.length == 0 ? Double.NaN : s.getAverage(),
+        v.length == 0 ? Double.NaN : (s.getMax() - s.getMin()) / 2, "us/step", v);
   }
 
   /** The median (min-max) of limit / value, iteration by iteration. */
@@ -197,9 +192,9 @@ public final class JmhMarkdown {
     for (int i = 0; i < n; i++) {
       ratio[i] = limit.perIteration()[i] / r.perIteration()[i];
     }
-    java.util.Arrays.sort(ratio);
-    double median = n % 2 == 1 ? ratio[n / 2] : (ratio[n / 2 - 1] + ratio[n / 2]) / 2;
-    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", median, ratio[0], ratio[n - 1]);
+    DoubleSummaryStatistics s = Arrays.stream(ratio).summaryStatistics();
+    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", Median.of(ratio), s.getMin(),
+        s.getMax());
   }
 
   /** The row's speed over its limit's at the same parameters; "limit" or "" where none. */
